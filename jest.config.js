@@ -4,6 +4,7 @@ const tier = (name) => ({
   displayName: name,
   testEnvironment: 'node',
   transform,
+  moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/local/jestFunctionsCore.ts' },
   testMatch: [`<rootDir>/tests/**/*.${name}.test.ts`],
 });
 module.exports = {
