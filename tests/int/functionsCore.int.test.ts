@@ -6,8 +6,8 @@ import { currentRegistry } from '../../local/functionsCore';
 describe('functions-core capture', () => {
   it('captures HTTP, durable and queue registrations with their trigger bindings', () => {
     app.http('hello', { route: 'hello/{name}', handler: async () => ({ status: 204 }) });
-    df.app.orchestration('orch', function* () {
-      yield undefined;
+    df.app.orchestration('orch', function* (context) {
+      yield context.df.createTimer(new Date(0));
     });
     df.app.entity('Counter', () => undefined);
     app.serviceBusQueue('sb', { connection: 'SB', queueName: 'q', handler: async () => undefined });
