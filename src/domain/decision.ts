@@ -1,0 +1,64 @@
+import type { LocalDate } from './calendar';
+import type { DecisionOutcome, DecisionRecord, MemberLedger } from './ledger';
+import type { AudCents } from './money';
+import { blockingHolds, isPastEvaluation } from './memberState';
+import { applyPolicy, computeTotals } from './totals';
+
+export type NotYetReason = 'BEFORE_EVALUATION' | 'WATERMARK_BEHIND' | 'QUARANTINE_HOLD';
+
+export type DecisionCheck =
+  | { kind: 'NOT_YET'; reason: NotYetReason; detail: string }
+  | { kind: 'DECIDED'; decision: DecisionRecord; alreadyRecorded: boolean };
+
+/**
+ * The final decision (SPEC §2, §5). Made only at or after `evaluationAt`, once the settlement watermark
+ * has reached the last grace date and no quarantined row of the member dated on or before it is unresolved;
+ * it uses only observations known on or before the last grace date. A recorded decision is returned as is:
+ * it never changes.
+ */
+export function decide(ledger: MemberLedger, nowIso: string, watermark: LocalDate | null): DecisionCheck {
+  if (ledger.decision) return { kind: 'DECIDED', decision: ledger.decision, alreadyRecorded: true };
+  const { window, config } = ledger.enrolment;
+  if (!isPastEvaluation(ledger, nowIso)) {
+    return {
+      kind: 'NOT_YET',
+      reason: 'BEFORE_EVALUATION',
+      detail: `evaluation is at ${window.evaluationAt}`,
+    };
+  }
+  if (watermark === null || watermark < window.lastGraceDate) {
+    return {
+      kind: 'NOT_YET',
+      reason: 'WATERMARK_BEHIND',
+      detail: `settlement watermark ${watermark ?? 'none'} is behind the last grace date ${window.lastGraceDate}`,
+    };
+  }
+  const holds = blockingHolds(ledger);
+  if (holds.length > 0) {
+    return {
+      kind: 'NOT_YET',
+      reason: 'QUARANTINE_HOLD',
+      detail: `quarantined feed rows: ${holds.map((h) => h.ref).join(', ')}`,
+    };
+  }
+  const totals = applyPolicy(ledger, computeTotals(ledger, window.lastGraceDate));
+  const disqualified = config.withdrawalPolicy === 'ANY_WITHDRAWAL' && anyDisqualifyingWithdrawal(ledger);
+  const outcome: DecisionOutcome = disqualified
+    ? 'DISQUALIFIED'
+    : totals.confirmedCents >= config.targetAudCents
+      ? 'QUALIFIED'
+      : 'NOT_REACHED';
+  const decision: DecisionRecord = {
+    outcome,
+    decidedAt: nowIso,
+    confirmedCents: totals.confirmedCents as AudCents,
+    watermark,
+  };
+  return { kind: 'DECIDED', decision, alreadyRecorded: false };
+}
+
+/** SPEC §4: a disqualifying withdrawal settled or still pending at the cut-off counts as made. */
+function anyDisqualifyingWithdrawal(ledger: MemberLedger): boolean {
+  const totals = computeTotals(ledger, ledger.enrolment.window.lastGraceDate);
+  return totals.settledWithdrawalCents > 0 || totals.pendingWithdrawalCents > 0;
+}
