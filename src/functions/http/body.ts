@@ -1,0 +1,48 @@
+import type { HttpRequest } from '@azure/functions';
+import type { z } from 'zod';
+import type { Authorized } from './identity';
+import { problem } from './problem';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Reads and validates a JSON body: 415 for another media type, 413 when too large, 400 with field errors. */
+export async function readJson<S extends z.ZodType>(
+  request: HttpRequest,
+  schema: S,
+): Promise<Authorized<z.infer<S>>> {
+  const type = request.headers.get('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\b/i.test(type)) {
+    return { ok: false, response: problem(415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', 'send application/json') };
+  }
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return { ok: false, response: tooLarge() };
+  let body: unknown;
+  try {
+    body = text === '' ? {} : JSON.parse(text);
+  } catch {
+    return { ok: false, response: problem(400, 'REQUEST.INVALID_JSON', 'the body is not valid JSON') };
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({
+      path: i.path.join('.') || '(body)',
+      message: i.message,
+    }));
+    return {
+      ok: false,
+      response: problem(
+        400,
+        'REQUEST.VALIDATION',
+        errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+        errors,
+      ),
+    };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+function tooLarge() {
+  return problem(413, 'REQUEST.TOO_LARGE', `the body exceeds ${MAX_BODY_BYTES} bytes`);
+}

@@ -1,0 +1,58 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { instanceIdOf } from '../../../app/enrolments';
+import { createEnrolment, MEMBER_ID_PATTERN, type Enrolment } from '../../../domain';
+import { readJson } from '../body';
+import type { HttpDeps } from '../deps';
+import { requireRole } from '../identity';
+import { json, problem } from '../problem';
+
+const enrolmentBody = z.object({
+  memberId: z.string().regex(MEMBER_ID_PATTERN, 'must be 1-64 letters, digits, - or _'),
+  enrolledAt: z.iso
+    .datetime({ offset: true, message: 'must be an ISO-8601 instant with an offset' })
+    .optional(),
+});
+
+/**
+ * POST /api/enrolments (role `enrolment`): idempotent. The enrolment is stored first (the real-time
+ * stream and the feed look members up there), then the entity is enrolled and the campaign started;
+ * a retry after a crash in between completes the missing steps.
+ */
+export async function enrol(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
+  const caller = requireRole(request, 'enrolment');
+  if (!caller.ok) return caller.response;
+  const body = await readJson(request, enrolmentBody);
+  if (!body.ok) return body.response;
+
+  const { settings, repos, now } = deps.services;
+  const receivedAt = now();
+  const candidate = createEnrolment(body.value, receivedAt, settings.campaign);
+  if (!candidate.ok) return problem(422, candidate.code, candidate.detail);
+
+  const stored = await repos.members.create(candidate.value);
+  const enrolment: Enrolment = stored.created ? stored.enrolment : stored.existing;
+  await deps.client.signalMember(enrolment.memberId, 'enrol', {
+    enrolment: withoutDecision(enrolment),
+    at: receivedAt,
+  });
+  await deps.client.ensureCampaign(enrolment);
+  return json(stored.created ? 201 : 200, enrolmentBodyOf(enrolment));
+}
+
+function withoutDecision(enrolment: Enrolment & { decidedAt?: string }): Enrolment {
+  const { decidedAt: _decidedAt, ...rest } = enrolment;
+  return rest;
+}
+
+export function enrolmentBodyOf(enrolment: Enrolment) {
+  return {
+    memberId: enrolment.memberId,
+    campaignId: enrolment.campaignId,
+    enrolledAt: enrolment.enrolledAt,
+    windowClosesAt: enrolment.window.windowClosesAt,
+    evaluationAt: enrolment.window.evaluationAt,
+    lastGraceDate: enrolment.window.lastGraceDate,
+    instanceId: instanceIdOf(enrolment),
+  };
+}

@@ -1,0 +1,134 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { z } from 'zod';
+import { instanceIdOf } from '../../../app/enrolments';
+import {
+  MEMBER_ID_PATTERN,
+  MEMBER_STATES,
+  memberState,
+  newLedger,
+  progressView,
+  type MemberState,
+} from '../../../domain';
+import { ledgerOf, type HttpDeps } from '../deps';
+import { requireRole } from '../identity';
+import { json, problem } from '../problem';
+
+function memberIdParam(request: HttpRequest): string | HttpResponseInit {
+  const memberId = request.params.memberId ?? '';
+  return MEMBER_ID_PATTERN.test(memberId)
+    ? memberId
+    : problem(400, 'REQUEST.VALIDATION', 'memberId is not a valid member id', [
+        { path: 'memberId', message: 'invalid member id' },
+      ]);
+}
+
+/** GET /api/ops/members/{memberId}: the member's full ledger, state, decision and orchestration. */
+export async function opsMember(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
+  const caller = requireRole(request, 'ops');
+  if (!caller.ok) return caller.response;
+  const memberId = memberIdParam(request);
+  if (typeof memberId !== 'string') return memberId;
+  const { repos, settings, now } = deps.services;
+  const campaignId = settings.campaign.campaignId;
+  const enrolment = await repos.members.get(campaignId, memberId);
+  if (!enrolment) return problem(404, 'MEMBER.NOT_ENROLLED', `member ${memberId} is not enrolled`);
+  const [state, ledger, reward, orchestration] = await Promise.all([
+    deps.client.readMember(memberId),
+    repos.ledger.listByMember(memberId),
+    repos.rewards.get(campaignId, memberId),
+    deps.client.status(instanceIdOf(enrolment)),
+  ]);
+  const memberLedger = state?.ledger ?? newLedger(enrolment);
+  return json(200, {
+    memberId,
+    enrolment,
+    progress: progressView(memberLedger, now()),
+    ledger,
+    holds: Object.values(memberLedger.holds),
+    contradictions: memberLedger.contradictions,
+    decision: memberLedger.decision,
+    reward: reward ?? null,
+    orchestration: orchestration
+      ? {
+          instanceId: orchestration.instanceId,
+          runtimeStatus: orchestration.runtimeStatus,
+          customStatus: orchestration.customStatus,
+        }
+      : null,
+  });
+}
+
+/**
+ * POST /api/ops/members/{memberId}/redrive: releases quarantine holds and restarts the member's
+ * campaign if it is not running. Never changes a decision (the entity keeps it) and never bypasses the
+ * watermark (the decision rule checks it).
+ */
+export async function opsRedrive(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
+  const caller = requireRole(request, 'ops');
+  if (!caller.ok) return caller.response;
+  const memberId = memberIdParam(request);
+  if (typeof memberId !== 'string') return memberId;
+  const { repos, settings, now } = deps.services;
+  const enrolment = await repos.members.get(settings.campaign.campaignId, memberId);
+  if (!enrolment) return problem(404, 'MEMBER.NOT_ENROLLED', `member ${memberId} is not enrolled`);
+  await deps.client.signalMember(memberId, 'releaseHolds', { at: now() });
+  const action = await deps.client.ensureCampaign(enrolment, { restartIfIdle: true });
+  return json(202, { memberId, action, instanceId: instanceIdOf(enrolment) });
+}
+
+const FUNNEL_CONCURRENCY = 16;
+
+/**
+ * GET /api/ops/funnel: members per state. Reads every member's entity (bounded concurrency): fine for
+ * the cohorts measured here; docs/architecture.md names the projection to use at millions of members.
+ */
+export async function opsFunnel(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
+  const caller = requireRole(request, 'ops');
+  if (!caller.ok) return caller.response;
+  const { repos, settings, now } = deps.services;
+  const at = now();
+  const counts = Object.fromEntries(MEMBER_STATES.map((s) => [s, 0])) as Record<MemberState, number>;
+  for await (const page of repos.members.listIdsByCampaign(settings.campaign.campaignId)) {
+    for (let i = 0; i < page.length; i += FUNNEL_CONCURRENCY) {
+      const ledgers = await Promise.all(
+        page.slice(i, i + FUNNEL_CONCURRENCY).map((id) => ledgerOf(deps, id)),
+      );
+      for (const ledger of ledgers) if (ledger) counts[memberState(ledger, at)] += 1;
+    }
+  }
+  return json(200, { campaignId: settings.campaign.campaignId, asOf: at, counts });
+}
+
+const quarantineQuery = z.object({
+  source: z.enum(['REALTIME', 'FEED']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  continuationToken: z.string().optional(),
+  unresolvedOnly: z.enum(['true', 'false']).default('true'),
+});
+
+/** GET /api/ops/quarantine: rejected messages and feed rows, newest first, paged. */
+export async function opsQuarantine(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
+  const caller = requireRole(request, 'ops');
+  if (!caller.ok) return caller.response;
+  const parsed = quarantineQuery.safeParse(Object.fromEntries(request.query.entries()));
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    return problem(
+      400,
+      'REQUEST.VALIDATION',
+      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
+      errors,
+    );
+  }
+  const { source, limit, continuationToken, unresolvedOnly } = parsed.data;
+  const page = await deps.services.repos.quarantine.list({
+    limit,
+    unresolvedOnly: unresolvedOnly === 'true',
+    ...(source ? { source } : {}),
+    ...(continuationToken ? { continuation: continuationToken } : {}),
+  });
+  return json(200, {
+    items: page.items,
+    ...(page.continuation ? { continuationToken: page.continuation } : {}),
+  });
+}

@@ -1,0 +1,88 @@
+import {
+  app,
+  type HttpHandler,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+} from '@azure/functions';
+import * as df from 'durable-functions';
+import { campaignClient } from '../app/campaignClient';
+import { services } from '../app/services';
+import type { HttpDeps } from './http/deps';
+import { enrol } from './http/handlers/enrolments';
+import { health, standardChecks } from './http/handlers/health';
+import { acknowledgeCelebration, myProgress } from './http/handlers/me';
+import { opsFunnel, opsMember, opsQuarantine, opsRedrive } from './http/handlers/ops';
+import { problem } from './http/problem';
+
+type Handler = (request: HttpRequest, deps: HttpDeps) => Promise<HttpResponseInit>;
+
+/** Binds a handler to the process's services and the durable client; an unexpected error becomes a 500 problem. */
+function withDeps(handler: Handler): HttpHandler {
+  return async (request: HttpRequest, context: InvocationContext) => {
+    try {
+      return await handler(request, { services: services(), client: campaignClient(df.getClient(context)) });
+    } catch (error) {
+      context.error(`${request.method} ${new URL(request.url).pathname} failed`, error);
+      return problem(500, 'INTERNAL', 'the request could not be completed; it is safe to retry');
+    }
+  };
+}
+
+const durable = { extraInputs: [df.input.durableClient()] };
+
+app.http('enrol', {
+  methods: ['POST'],
+  route: 'enrolments',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(enrol),
+});
+app.http('myProgress', {
+  methods: ['GET'],
+  route: 'me/progress',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(myProgress),
+});
+app.http('acknowledgeCelebration', {
+  methods: ['POST'],
+  route: 'me/celebrations/{kind}/ack',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(acknowledgeCelebration),
+});
+app.http('opsMember', {
+  methods: ['GET'],
+  route: 'ops/members/{memberId}',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(opsMember),
+});
+app.http('opsRedrive', {
+  methods: ['POST'],
+  route: 'ops/members/{memberId}/redrive',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(opsRedrive),
+});
+app.http('opsFunnel', {
+  methods: ['GET'],
+  route: 'ops/funnel',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(opsFunnel),
+});
+app.http('opsQuarantine', {
+  methods: ['GET'],
+  route: 'ops/quarantine',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(opsQuarantine),
+});
+app.http('health', {
+  methods: ['GET'],
+  route: 'health',
+  authLevel: 'anonymous',
+  handler: () => health(standardChecks(services)),
+});

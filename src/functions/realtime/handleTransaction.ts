@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { CampaignClient } from '../../app/campaignClient';
+import type { Services } from '../../app/services';
+import { parseRealtimeMessage } from '../../domain';
+
+/** What the broker tells us about a delivery (Service Bus trigger metadata). */
+export interface DeliveryMetadata {
+  messageId?: string;
+  enqueuedTimeUtc: string;
+  deliveryCount?: number;
+}
+
+export type TransactionOutcome =
+  | 'APPLIED'
+  | 'DUPLICATE'
+  | 'QUARANTINED'
+  | 'CONFLICT_QUARANTINED'
+  | 'IGNORED_NON_QUALIFYING_TYPE'
+  | 'IGNORED_UNKNOWN_METHOD'
+  | 'IGNORED_NOT_ENROLLED';
+
+/**
+ * Handles one real-time message (SPEC §7): invalid → quarantined and completed (never retried, never
+ * half-applied); not a campaign member → counted and completed; otherwise merged into the Cosmos ledger
+ * and signalled to the member entity. Transient failures throw, so the broker redelivers and eventually
+ * dead-letters. Every step is idempotent, so a redelivery after a partial run completes it.
+ */
+export async function handleTransaction(
+  body: unknown,
+  meta: DeliveryMetadata,
+  deps: { services: Services; client: CampaignClient },
+): Promise<TransactionOutcome> {
+  const { settings, repos, now } = deps.services;
+  const parsed = parseRealtimeMessage(
+    body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : body,
+    {
+      enqueuedTimeUtc: meta.enqueuedTimeUtc,
+      ...(meta.messageId ? { messageId: meta.messageId } : {}),
+      timeZone: settings.campaign.timeZone,
+      maxAmountCents: settings.campaign.maxAmountCents,
+    },
+  );
+  if (!parsed.ok) {
+    await repos.quarantine.put({
+      key: meta.messageId ?? digest(body),
+      source: 'REALTIME',
+      reason: parsed.code,
+      detail: parsed.detail,
+      ...idsOf(body),
+      raw: body,
+      receivedAt: now(),
+    });
+    return 'QUARANTINED';
+  }
+  if (parsed.value.kind === 'IGNORED') return `IGNORED_${parsed.value.reason}`;
+
+  const observation = parsed.value.observation;
+  const enrolment = await repos.members.get(settings.campaign.campaignId, observation.memberId);
+  if (!enrolment) return 'IGNORED_NOT_ENROLLED';
+
+  const merged = await repos.ledger.merge(observation);
+  if (merged.outcome === 'CONFLICT') {
+    await repos.quarantine.put({
+      key: meta.messageId ?? `${observation.transactionId}:${observation.status}`,
+      source: 'REALTIME',
+      reason: `LEDGER.${merged.reason}`,
+      detail: `transaction ${observation.transactionId} was first seen as ${merged.existing.type} of member ${merged.existing.memberId}`,
+      memberId: observation.memberId,
+      transactionId: observation.transactionId,
+      raw: body,
+      receivedAt: now(),
+    });
+    return 'CONFLICT_QUARANTINED';
+  }
+  // Signalled even when the ledger already had it: a crash between merge and signal must not lose it.
+  await deps.client.signalMember(observation.memberId, 'applyRealtime', {
+    observations: [observation],
+    at: now(),
+  });
+  return merged.outcome === 'UNCHANGED' ? 'DUPLICATE' : 'APPLIED';
+}
+
+function idsOf(body: unknown): { memberId?: string; transactionId?: string } {
+  if (!body || typeof body !== 'object') return {};
+  const { memberId, transactionId } = body as Record<string, unknown>;
+  return {
+    ...(typeof memberId === 'string' ? { memberId: memberId.slice(0, 64) } : {}),
+    ...(typeof transactionId === 'string' ? { transactionId: transactionId.slice(0, 128) } : {}),
+  };
+}
+
+function digest(body: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify(body) ?? 'undefined')
+    .digest('hex');
+}

@@ -1,0 +1,9 @@
+// The Functions entry point (package.json "main"): importing a module registers its functions.
+import './entities/member';
+import './entities/notificationOutbox';
+import './orchestrators/memberCampaign';
+import './functions/campaignActivities';
+import './functions/httpApi';
+import './functions/transactions';
+import './functions/sweep';
+import './functions/notifyDispatcher';

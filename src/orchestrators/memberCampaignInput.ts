@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { DecisionCheck, DecisionRecord, RewardRecord } from '../domain';
+import { enrolmentSchema } from '../entities/memberOperations';
+
+const instant = z.iso.datetime({ offset: true });
+
+/** The orchestrator's input: everything it needs, so replayed code never reads configuration. */
+export const memberCampaignInputSchema = z.object({
+  /** The enrolment snapshot: the instance enrols the entity itself, so a lost enrol signal cannot strand it. */
+  enrolment: enrolmentSchema,
+  memberId: z.string().min(1),
+  campaignId: z.string().min(1),
+  evaluationAt: instant,
+  lastGraceDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  rewardPoints: z.number().int().positive(),
+  /** Ops are alerted when the watermark is still behind this long after evaluationAt. */
+  feedLateAlertAfterMs: z.number().int().nonnegative(),
+  /** How often a waiting instance re-reads the watermark. */
+  watermarkRecheckMs: z.number().int().positive(),
+  /** Carried across continueAsNew so an alert is raised once. */
+  alerted: z.boolean().default(false),
+});
+
+export type MemberCampaignInput = z.input<typeof memberCampaignInputSchema>;
+
+/** Custom status shown in the Durable Functions Monitor. */
+export type CampaignPhase =
+  | 'WAITING_FOR_WINDOW'
+  | 'WAITING_FOR_SETTLEMENT'
+  | 'HELD_FOR_REVIEW'
+  | 'ISSUING_POINTS'
+  | 'REWARD_RETRY_PENDING'
+  | 'DECIDED'
+  | 'COMPLETE'
+  | 'NEEDS_REVIEW'
+  | 'NOT_ENROLLED';
+
+export interface IssuePointsInput {
+  memberId: string;
+  campaignId: string;
+  points: number;
+}
+
+/** The points system's final answer, as a value (transient failures are thrown so the retry policy acts). */
+export type IssueOutcome =
+  { kind: 'ISSUED' | 'REPLAYED'; creditId: string } | { kind: 'CONFLICT' | 'REFUSED'; detail: string };
+
+export interface RecordDecisionInput {
+  memberId: string;
+  campaignId: string;
+  decision: DecisionRecord;
+  points: number;
+}
+
+export interface RecordIssuanceInput {
+  memberId: string;
+  campaignId: string;
+  reward: RewardRecord;
+  outcome?: IssueOutcome['kind'];
+  at: string;
+}
+
+export interface AlertInput {
+  kind: 'FEED_LATE' | 'QUARANTINE_HOLD' | 'REWARD_STUCK' | 'REWARD_NEEDS_REVIEW';
+  memberId: string;
+  detail: string;
+}
+
+/** What the member entity's `decide` operation returns. */
+export type DecideResult = { ok: true; value: DecisionCheck } | { ok: false; code: string; detail: string };
