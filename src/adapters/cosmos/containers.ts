@@ -1,0 +1,39 @@
+import type { ContainerDefinition, CosmosClient, Database } from '@azure/cosmos';
+
+/** Container names, defined once (docs/contracts.md § Cosmos DB). */
+export const CONTAINERS = {
+  members: 'members',
+  ledger: 'ledger',
+  rewards: 'rewards',
+  feedRuns: 'feedRuns',
+  quarantine: 'quarantine',
+  transactionClaims: 'transactionClaims',
+} as const;
+
+/** Partition keys and unique keys: Bicep declares the same in Azure (infra/bicep). */
+export const CONTAINER_DEFINITIONS: readonly ContainerDefinition[] = [
+  {
+    id: CONTAINERS.members,
+    partitionKey: { paths: ['/memberId'] },
+    uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/campaignId'] }] },
+  },
+  { id: CONTAINERS.ledger, partitionKey: { paths: ['/memberId'] } },
+  {
+    id: CONTAINERS.rewards,
+    partitionKey: { paths: ['/memberId'] },
+    uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/campaignId'] }] },
+  },
+  { id: CONTAINERS.feedRuns, partitionKey: { paths: ['/businessDate'] } },
+  { id: CONTAINERS.quarantine, partitionKey: { paths: ['/source'] } },
+  { id: CONTAINERS.transactionClaims, partitionKey: { paths: ['/id'] } },
+];
+
+/**
+ * Creates the database and every container when missing (local runtime and tests; in Azure, Bicep owns
+ * them). Idempotent. Unique key policies cannot be added to an existing container, so they are set here.
+ */
+export async function ensureContainers(client: CosmosClient, databaseId: string): Promise<Database> {
+  const { database } = await client.databases.createIfNotExists({ id: databaseId });
+  for (const definition of CONTAINER_DEFINITIONS) await database.containers.createIfNotExists(definition);
+  return database;
+}

@@ -1,0 +1,54 @@
+import type { Container, SqlParameter } from '@azure/cosmos';
+import {
+  quarantineId,
+  quarantineItemSchema,
+  quarantineSourceOf,
+  type QuarantineItem,
+} from '../documents/quarantine';
+import type { QuarantineRepository } from '../ports';
+import { createDoc, readDoc, replaceDoc } from './documents';
+import { withThrottleRetry } from './throttle';
+
+/** Rejected items in `quarantine` (partition /source) under deterministic ids: a redelivery is a no-op. */
+export function cosmosQuarantineRepository(container: Container): QuarantineRepository {
+  return {
+    async put(input) {
+      const { key, ...rest } = input;
+      const item = quarantineItemSchema.parse({ ...rest, id: quarantineId(input.source, key) });
+      return (await createDoc(container, item)) === 'CREATED' ? 'CREATED' : 'ALREADY_DONE';
+    },
+
+    async list({ source, limit, continuation, unresolvedOnly }) {
+      const filters = [
+        source ? 'c.source = @s' : '',
+        unresolvedOnly ? 'NOT IS_DEFINED(c.resolvedAt)' : '',
+      ].filter(Boolean);
+      const parameters: SqlParameter[] = source ? [{ name: '@s', value: source }] : [];
+      const query = `SELECT * FROM c${filters.length ? ` WHERE ${filters.join(' AND ')}` : ''}`;
+      const iterator = container.items.query(
+        { query, parameters },
+        {
+          maxItemCount: limit,
+          ...(continuation ? { continuationToken: continuation } : {}),
+          ...(source ? { partitionKey: source } : {}),
+        },
+      );
+      const page = await withThrottleRetry(() => iterator.fetchNext());
+      const items: QuarantineItem[] = page.resources.map((row) => quarantineItemSchema.parse(row));
+      return page.continuationToken ? { items, continuation: page.continuationToken } : { items };
+    },
+
+    async resolve(id, resolution, resolvedAt) {
+      const source = quarantineSourceOf(id);
+      if (!source) return 'NOT_FOUND';
+      for (let round = 1; round <= 10; round++) {
+        const current = await readDoc(container, id, source, quarantineItemSchema);
+        if (!current) return 'NOT_FOUND';
+        if (current.doc.resolvedAt) return 'ALREADY_DONE';
+        const next = quarantineItemSchema.parse({ ...current.doc, resolvedAt, resolution });
+        if ((await replaceDoc(container, source, next, current.etag)) === 'REPLACED') return 'RESOLVED';
+      }
+      return 'ALREADY_DONE';
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { Repositories } from '../ports';
+import { memoryLedgerRepository } from './ledgerRepository';
+import { memoryMemberRepository } from './memberRepository';
+import { memoryQuarantineRepository } from './quarantineRepository';
+import { memoryRewardRepository } from './rewardRepository';
+
+export { memoryLedgerRepository, memoryMemberRepository, memoryQuarantineRepository, memoryRewardRepository };
+export { faulty, type Faulty } from './faulty';
+
+/** Fresh in-memory repositories for one unit test. */
+export function memoryRepositories(): Repositories {
+  return {
+    members: memoryMemberRepository(),
+    ledger: memoryLedgerRepository(),
+    rewards: memoryRewardRepository(),
+    quarantine: memoryQuarantineRepository(),
+  };
+}

@@ -1,0 +1,39 @@
+import { memberCampaignId } from '../documents/common';
+import { parseStoredEnrolment, type StoredEnrolment } from '../documents/member';
+import type { MemberRepository } from '../ports';
+
+/** In-memory `MemberRepository` for unit tests of shells: same contract, no I/O. */
+export function memoryMemberRepository(): MemberRepository & { all(): StoredEnrolment[] } {
+  const docs = new Map<string, StoredEnrolment>();
+  return {
+    all: () => [...docs.values()],
+    async create(input) {
+      const enrolment = parseStoredEnrolment(input);
+      const id = memberCampaignId(enrolment.campaignId, enrolment.memberId);
+      const existing = docs.get(id);
+      if (existing) return { created: false, existing };
+      docs.set(id, enrolment);
+      return { created: true, enrolment };
+    },
+    async get(campaignId, memberId) {
+      return docs.get(memberCampaignId(campaignId, memberId));
+    },
+    async *listIdsByCampaign(campaignId, pageSize = 1000) {
+      const ids = [...docs.values()].filter((d) => d.campaignId === campaignId).map((d) => d.memberId);
+      for (let i = 0; i < ids.length; i += pageSize) yield ids.slice(i, i + pageSize);
+    },
+    async listDueForEvaluation(campaignId, nowIso, limit = 100) {
+      const now = new Date(nowIso).toISOString();
+      return [...docs.values()]
+        .filter((d) => d.campaignId === campaignId && d.window.evaluationAt <= now && !d.decidedAt)
+        .sort((a, b) => a.window.evaluationAt.localeCompare(b.window.evaluationAt))
+        .slice(0, limit)
+        .map((d) => ({ memberId: d.memberId, evaluationAt: d.window.evaluationAt }));
+    },
+    async markDecided(campaignId, memberId, decidedAt) {
+      const id = memberCampaignId(campaignId, memberId);
+      const doc = docs.get(id);
+      if (doc && !doc.decidedAt) docs.set(id, { ...doc, decidedAt: new Date(decidedAt).toISOString() });
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { quarantineId, quarantineItemSchema, type QuarantineItem } from '../documents/quarantine';
+import type { QuarantineRepository } from '../ports';
+
+/** In-memory `QuarantineRepository`; its continuation token is an offset. */
+export function memoryQuarantineRepository(): QuarantineRepository {
+  const items = new Map<string, QuarantineItem>();
+  return {
+    async put(input) {
+      const { key, ...rest } = input;
+      const item = quarantineItemSchema.parse({ ...rest, id: quarantineId(input.source, key) });
+      if (items.has(item.id)) return 'ALREADY_DONE';
+      items.set(item.id, item);
+      return 'CREATED';
+    },
+    async list({ source, limit, continuation, unresolvedOnly }) {
+      const matching = [...items.values()].filter(
+        (i) => (!source || i.source === source) && (!unresolvedOnly || !i.resolvedAt),
+      );
+      const start = continuation ? Number(continuation) : 0;
+      const page = matching.slice(start, start + limit);
+      const end = start + page.length;
+      return end < matching.length ? { items: page, continuation: String(end) } : { items: page };
+    },
+    async resolve(id, resolution, resolvedAt) {
+      const item = items.get(id);
+      if (!item) return 'NOT_FOUND';
+      if (item.resolvedAt) return 'ALREADY_DONE';
+      items.set(id, quarantineItemSchema.parse({ ...item, resolvedAt, resolution }));
+      return 'RESOLVED';
+    },
+  };
+}

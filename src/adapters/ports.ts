@@ -1,0 +1,103 @@
+import type { LocalDate } from '../domain/calendar';
+import type { Observation } from '../domain/observation';
+import type { LedgerConflictReason, LedgerRecord } from './documents/ledger';
+import type { DueMember, Enrolment, StoredEnrolment } from './documents/member';
+import type { QuarantineInput, QuarantineItem, QuarantineSource } from './documents/quarantine';
+import type { IssuancePatch, RewardDoc } from './documents/reward';
+
+export type { DueMember, Enrolment, StoredEnrolment } from './documents/member';
+export type { LedgerConflictReason, LedgerRecord } from './documents/ledger';
+export type { QuarantineInput, QuarantineItem, QuarantineSource } from './documents/quarantine';
+export type { Decision, Issuance, IssuancePatch, RewardDoc } from './documents/reward';
+
+/** Enrolments. A second enrolment of a member for a campaign returns the first (SPEC §8). */
+export interface MemberRepository {
+  create(
+    enrolment: Enrolment,
+  ): Promise<{ created: true; enrolment: StoredEnrolment } | { created: false; existing: StoredEnrolment }>;
+  get(campaignId: string, memberId: string): Promise<StoredEnrolment | undefined>;
+  /** The campaign's cohort, page by page (the feed filters rows by it). */
+  listIdsByCampaign(campaignId: string, pageSize?: number): AsyncIterable<string[]>;
+  /** Members past `evaluationAt` with no decision yet, oldest first, at most `limit` (the sweep). */
+  listDueForEvaluation(campaignId: string, nowIso: string, limit?: number): Promise<DueMember[]>;
+  /** Idempotent: the first `decidedAt` stays. */
+  markDecided(campaignId: string, memberId: string, decidedAt: string): Promise<void>;
+}
+
+export type MergeResult =
+  | { outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED'; record: LedgerRecord }
+  | {
+      outcome: 'CONFLICT';
+      reason: LedgerConflictReason;
+      existing: { memberId: string; type: Observation['type'] };
+    };
+
+/** One transaction the feed must flag: seen SETTLED in real time, still absent from the feed. */
+export interface AwaitingFeed {
+  memberId: string;
+  transactionId: string;
+  realtimeSettledOn: LocalDate;
+}
+
+/** Transactions, merged with the status lattice under optimistic concurrency. */
+export interface LedgerRepository {
+  /** Merges one observation; a CONFLICT (member or type contradicts the first sighting) is not written. */
+  merge(obs: Observation): Promise<MergeResult>;
+  /** Merges many with bounded concurrency; results in input order. */
+  mergeMany(observations: readonly Observation[]): Promise<MergeResult[]>;
+  /** Retracts a business date's feed observations older than `version` from one transaction. */
+  retractFeedDate(
+    memberId: string,
+    transactionId: string,
+    businessDate: LocalDate,
+    version: number,
+  ): Promise<'UPDATED' | 'UNCHANGED'>;
+  get(memberId: string, transactionId: string): Promise<LedgerRecord | undefined>;
+  listByMember(memberId: string): Promise<LedgerRecord[]>;
+  /** Real-time SETTLED transactions with no feed observation, first known on or before `date`. */
+  listAwaitingFeed(date: LocalDate): Promise<AwaitingFeed[]>;
+  /** Transactions holding a feed observation of `businessDate` (for a corrected file). */
+  listByFeedDate(businessDate: LocalDate): Promise<{ memberId: string; transactionId: string }[]>;
+}
+
+/** Final decisions and issuance. A decision is written once; a second write is "already done". */
+export interface RewardRepository {
+  recordDecision(doc: RewardDoc): Promise<'RECORDED' | 'ALREADY_DONE'>;
+  get(campaignId: string, memberId: string): Promise<RewardDoc | undefined>;
+  updateIssuance(
+    campaignId: string,
+    memberId: string,
+    patch: IssuancePatch,
+  ): Promise<'UPDATED' | 'UNCHANGED' | 'NOT_FOUND'>;
+  /** QUALIFIED rewards still PENDING issuance, decided at or before `olderThanIso`, oldest first. */
+  listStuck(campaignId: string, olderThanIso: string, limit?: number): Promise<RewardDoc[]>;
+}
+
+export interface QuarantinePage {
+  items: QuarantineItem[];
+  continuation?: string;
+}
+
+/** Rejected messages and rows, kept for ops. */
+export interface QuarantineRepository {
+  put(item: QuarantineInput): Promise<'CREATED' | 'ALREADY_DONE'>;
+  list(query: {
+    source?: QuarantineSource;
+    limit: number;
+    continuation?: string;
+    unresolvedOnly?: boolean;
+  }): Promise<QuarantinePage>;
+  resolve(
+    id: string,
+    resolution: string,
+    resolvedAt: string,
+  ): Promise<'RESOLVED' | 'ALREADY_DONE' | 'NOT_FOUND'>;
+}
+
+/** Everything the shells need, built once per process. */
+export interface Repositories {
+  members: MemberRepository;
+  ledger: LedgerRepository;
+  rewards: RewardRepository;
+  quarantine: QuarantineRepository;
+}
