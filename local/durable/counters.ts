@@ -1,0 +1,49 @@
+/** Work the engine did, for benchmarks that report durable actions per member. */
+export interface DurableCounters {
+  /** Orchestrator invocations (one per delivered event). */
+  episodes: number;
+  /** History events replayed across all episodes (the cost of replay). */
+  replayedEvents: number;
+  activities: number;
+  entityOperations: number;
+  entityBatches: number;
+  timersFired: number;
+}
+
+export interface DurableStats {
+  total: DurableCounters;
+  /** Keyed by orchestration instance id (episodes, replays, activities, timers) or entity id `@name@key`. */
+  byInstance: Record<string, DurableCounters>;
+}
+
+const zero = (): DurableCounters => ({
+  episodes: 0,
+  replayedEvents: 0,
+  activities: 0,
+  entityOperations: 0,
+  entityBatches: 0,
+  timersFired: 0,
+});
+
+/** In-memory counters since the engine was created (not persisted: a restart starts from zero). */
+export class CounterBook {
+  private readonly total = zero();
+  private readonly byInstance = new Map<string, DurableCounters>();
+
+  add(id: string, counter: keyof DurableCounters, amount = 1): void {
+    this.total[counter] += amount;
+    let entry = this.byInstance.get(id);
+    if (!entry) {
+      entry = zero();
+      this.byInstance.set(id, entry);
+    }
+    entry[counter] += amount;
+  }
+
+  snapshot(): DurableStats {
+    return {
+      total: { ...this.total },
+      byInstance: Object.fromEntries([...this.byInstance].map(([id, c]) => [id, { ...c }])),
+    };
+  }
+}
