@@ -1,0 +1,224 @@
+// Who may do what, in one place: the app's managed identity gets data-plane roles on exactly the
+// resources it uses, scoped as narrowly as each service allows. No keys exist to fall back on: every
+// account has local (key/SAS) auth disabled.
+param appPrincipalId string
+param runtimeStorageName string
+param feedStorageName string
+param feedContainerName string
+param serviceBusName string
+param queueName string
+param topicName string
+param cosmosName string
+param cosmosDatabaseName string
+param keyVaultName string
+param appInsightsName string
+@description('Warehouse identity that writes feed files; empty = none.')
+param warehouseWriterPrincipalId string
+@description('Ops Entra group: read-only data access for the Durable Functions Monitor and Cosmos Data Explorer; empty = none.')
+param opsPrincipalId string
+
+// Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  storageBlobDataReader: '2a2b9908-6ea1-4ae2-8e65-a410df84e7d1'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
+  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+// Cosmos DB data-plane roles are Cosmos resources, not Azure RBAC roles.
+var cosmosRoles = {
+  dataReader: '00000000-0000-0000-0000-000000000001'
+  dataContributor: '00000000-0000-0000-0000-000000000002'
+}
+
+resource runtimeStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: runtimeStorageName
+}
+
+resource feedStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: feedStorageName
+}
+
+resource feedContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  name: '${feedStorageName}/default/${feedContainerName}'
+}
+
+resource serviceBus 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' existing = {
+  name: serviceBusName
+}
+
+resource queue 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' existing = {
+  parent: serviceBus
+  name: queueName
+}
+
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' existing = {
+  parent: serviceBus
+  name: topicName
+}
+
+resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' existing = {
+  name: cosmosName
+}
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+// Runtime account: host locks and timers (blob), the task hub (queues, tables, blob leases) and the
+// Flex deployment package (blob). These three are what identity-based AzureWebJobsStorage requires.
+resource runtimeBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(runtimeStorage.id, appPrincipalId, roles.storageBlobDataOwner)
+  scope: runtimeStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource runtimeQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(runtimeStorage.id, appPrincipalId, roles.storageQueueDataContributor)
+  scope: runtimeStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource runtimeTable 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(runtimeStorage.id, appPrincipalId, roles.storageTableDataContributor)
+  scope: runtimeStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Feed account: the blob trigger needs Blob Data Owner and Queue Data Contributor on its connection's
+// account (poison-blob queue); the feed also writes decompressed .csv.gz copies to feed-staging.
+resource feedBlob 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(feedStorage.id, appPrincipalId, roles.storageBlobDataOwner)
+  scope: feedStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource feedQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(feedStorage.id, appPrincipalId, roles.storageQueueDataContributor)
+  scope: feedStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Service Bus: receive from the one queue, send to the one topic; nothing namespace-wide.
+resource queueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(queue.id, appPrincipalId, roles.serviceBusDataReceiver)
+  scope: queue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource topicSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(topic.id, appPrincipalId, roles.serviceBusDataSender)
+  scope: topic
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Cosmos DB: read and write items in the one database (no control-plane rights: Bicep owns containers).
+resource cosmosData 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = {
+  parent: cosmos
+  name: guid(cosmos.id, appPrincipalId, cosmosRoles.dataContributor)
+  properties: {
+    roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosRoles.dataContributor}'
+    principalId: appPrincipalId
+    scope: '${cosmos.id}/dbs/${cosmosDatabaseName}'
+  }
+}
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, appPrincipalId, roles.keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, appPrincipalId, roles.monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The warehouse may write into warehouse-drops only.
+resource warehouseWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(warehouseWriterPrincipalId)) {
+  name: guid(feedContainer.id, warehouseWriterPrincipalId, roles.storageBlobDataContributor)
+  scope: feedContainer
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: warehouseWriterPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// Ops read the task hub (Durable Functions Monitor) and Cosmos; they act through the ops API, never by
+// editing durable state or documents by hand.
+resource opsTaskHubTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(opsPrincipalId)) {
+  name: guid(runtimeStorage.id, opsPrincipalId, roles.storageTableDataReader)
+  scope: runtimeStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+    principalId: opsPrincipalId
+    principalType: 'Group'
+  }
+}
+
+resource opsTaskHubBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(opsPrincipalId)) {
+  name: guid(runtimeStorage.id, opsPrincipalId, roles.storageBlobDataReader)
+  scope: runtimeStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
+    principalId: opsPrincipalId
+    principalType: 'Group'
+  }
+}
+
+resource opsCosmosReader 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = if (!empty(opsPrincipalId)) {
+  parent: cosmos
+  name: guid(cosmos.id, opsPrincipalId, cosmosRoles.dataReader)
+  properties: {
+    roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosRoles.dataReader}'
+    principalId: opsPrincipalId
+    scope: '${cosmos.id}/dbs/${cosmosDatabaseName}'
+  }
+}

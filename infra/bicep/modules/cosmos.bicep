@@ -1,0 +1,124 @@
+// Cosmos DB (NoSQL): the enrolment, ledger, decision and feed-run documents. Keys are disabled
+// (disableLocalAuth): the app reaches data with its managed identity and the built-in data-plane role.
+// Partition keys and unique keys match src/adapters/cosmos/containers.ts; they cannot be changed on an
+// existing container, which is why they are declared here and not left to the code in Azure.
+param location string
+param tags object
+param name string
+param zoneRedundant bool
+@allowed(['Continuous7Days', 'Continuous30Days'])
+param backupTier string
+@description('Autoscale maximum RU/s per container name.')
+param maxThroughput object
+
+var databaseName = 'loyalty'
+
+// Each indexing policy indexes only the paths the code filters or sorts on (src/adapters/cosmos/*.ts):
+// writes cost fewer RUs and the ledger's observation arrays and raw records are never indexed.
+var containers = [
+  {
+    name: 'members'
+    partitionKey: '/memberId'
+    uniqueKeys: [['/campaignId']]
+    // listIdsByCampaign; listDueForEvaluation: campaignId = @c AND evaluationAt <= @now
+    //   AND NOT IS_DEFINED(decidedAt) ORDER BY evaluationAt
+    includedPaths: ['/campaignId/?', '/evaluationAt/?', '/decidedAt/?', '/memberId/?']
+    compositeIndexes: [[{ path: '/campaignId', order: 'ascending' }, { path: '/evaluationAt', order: 'ascending' }]]
+  }
+  {
+    name: 'ledger'
+    partitionKey: '/memberId'
+    uniqueKeys: []
+    // listByMember (in partition); listAwaitingFeed: awaitingFeedSince <= @d;
+    // listByFeedDate: ARRAY_CONTAINS(feedDates, @d)
+    includedPaths: ['/memberId/?', '/awaitingFeedSince/?', '/feedDates/[]/?']
+    compositeIndexes: []
+  }
+  {
+    name: 'rewards'
+    partitionKey: '/memberId'
+    uniqueKeys: [['/campaignId']]
+    // listStuck: campaignId = @c AND issuance.status = "PENDING" AND decidedAt <= @t ORDER BY decidedAt
+    includedPaths: ['/campaignId/?', '/issuance/status/?', '/decidedAt/?', '/memberId/?']
+    compositeIndexes: [
+      [
+        { path: '/campaignId', order: 'ascending' }
+        { path: '/issuance/status', order: 'ascending' }
+        { path: '/decidedAt', order: 'ascending' }
+      ]
+    ]
+  }
+  {
+    name: 'feedRuns'
+    partitionKey: '/businessDate'
+    uniqueKeys: []
+    // Few documents (runs, chunk checkpoints, the watermark) queried in many shapes by ops: index all.
+    includedPaths: ['/*']
+    compositeIndexes: []
+  }
+  {
+    name: 'quarantine'
+    partitionKey: '/source'
+    uniqueKeys: []
+    // list: source = @s AND NOT IS_DEFINED(resolvedAt); ops look items up by member or transaction.
+    includedPaths: ['/source/?', '/resolvedAt/?', '/memberId/?', '/transactionId/?', '/businessDate/?', '/receivedAt/?']
+    compositeIndexes: []
+  }
+  {
+    name: 'transactionClaims'
+    partitionKey: '/id'
+    uniqueKeys: []
+    // Point reads and creates only (claims.ts): nothing to index.
+    includedPaths: []
+    compositeIndexes: []
+  }
+]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'GlobalDocumentDB'
+  properties: {
+    databaseAccountOfferType: 'Standard'
+    disableLocalAuth: true
+    disableKeyBasedMetadataWriteAccess: true
+    minimalTlsVersion: 'Tls12'
+    consistencyPolicy: { defaultConsistencyLevel: 'Session' }
+    locations: [{ locationName: location, failoverPriority: 0, isZoneRedundant: zoneRedundant }]
+    backupPolicy: { type: 'Continuous', continuousModeProperties: { tier: backupTier } }
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+  parent: account
+  name: databaseName
+  properties: { resource: { id: databaseName } }
+}
+
+resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = [
+  for c in containers: {
+    parent: database
+    name: c.name
+    properties: {
+      resource: {
+        id: c.name
+        partitionKey: { paths: [c.partitionKey], kind: 'Hash', version: 2 }
+        uniqueKeyPolicy: { uniqueKeys: [for paths in c.uniqueKeys: { paths: paths }] }
+        indexingPolicy: {
+          indexingMode: 'consistent'
+          automatic: true
+          includedPaths: [for p in c.includedPaths: { path: p }]
+          excludedPaths: contains(c.includedPaths, '/*') ? [{ path: '/"_etag"/?' }] : [{ path: '/*' }, { path: '/"_etag"/?' }]
+          compositeIndexes: c.compositeIndexes
+        }
+      }
+      options: { autoscaleSettings: { maxThroughput: maxThroughput[c.name] } }
+    }
+  }
+]
+
+output name string = account.name
+output endpoint string = account.properties.documentEndpoint
+output databaseName string = database.name

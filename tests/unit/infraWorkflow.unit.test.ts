@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+// The deployment workflow cannot run here; these checks hold it to the rules that matter: tested before
+// deployed, OIDC only (no stored Azure secret), dev before prod, prod behind its environment's approval.
+
+const root = path.resolve(__dirname, '../..');
+const readText = (relative: string): string => fs.readFileSync(path.join(root, relative), 'utf8');
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  needs?: string | string[];
+  uses?: string;
+  with?: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  environment?: string;
+  steps?: Step[];
+}
+interface Workflow {
+  on: unknown;
+  jobs: Record<string, Job>;
+}
+
+const needsOf = (job: Job | undefined): string[] => [job?.needs ?? []].flat();
+
+/** Problems of the caller (deploy.yml) and the per-environment workflow it calls. */
+function workflowProblems(callerText: string, environmentText: string): string[] {
+  const caller = parse(callerText) as Workflow;
+  const env = parse(environmentText) as Workflow;
+  const problems: string[] = [];
+  const build = caller.jobs.build;
+  if (!build?.steps?.some((s) => s.run?.includes('bash .ci/run')))
+    problems.push('build does not run bash .ci/run');
+  const deployJobs = Object.entries(caller.jobs).filter(([, j]) =>
+    j.uses?.endsWith('deploy-environment.yml'),
+  );
+  const byEnv = new Map(deployJobs.map(([name, j]) => [j.with?.environment, name]));
+  const dev = byEnv.get('dev');
+  const prod = byEnv.get('prod');
+  if (!dev || !needsOf(caller.jobs[dev]).includes('build')) problems.push('dev is not deployed after build');
+  if (!prod || !dev || !needsOf(caller.jobs[prod]).includes(dev))
+    problems.push('prod is not deployed after dev');
+  for (const [name, job] of deployJobs) {
+    if (job.permissions?.['id-token'] !== 'write') problems.push(`${name} does not grant id-token: write`);
+  }
+  const deploy = env.jobs.deploy;
+  if (deploy?.environment !== '${{ inputs.environment }}')
+    problems.push('deploy does not run in the GitHub environment');
+  if (deploy?.permissions?.['id-token'] !== 'write') problems.push('deploy does not grant id-token: write');
+  const login = deploy?.steps?.find((s) => s.uses?.startsWith('azure/login@'));
+  if (!login || !String(login.with?.['client-id'] ?? '').includes('vars.'))
+    problems.push('azure/login is not OIDC with a client id');
+  if (/\bsecrets\./.test(callerText + environmentText)) problems.push('a stored secret is used');
+  return problems;
+}
+
+describe('GitHub Actions deployment', () => {
+  const caller = readText('.github/workflows/deploy.yml');
+  const environment = readText('.github/workflows/deploy-environment.yml');
+
+  it('tests, then deploys dev, then prod, with OIDC and no stored secret', () => {
+    expect(workflowProblems(caller, environment)).toEqual([]);
+  });
+
+  it('reports a stored secret, a missing id-token permission and prod not waiting for dev', () => {
+    const broken = caller
+      .replace(/needs: deploy-dev/, 'needs: build')
+      .replace(/id-token: write/g, 'id-token: read');
+    const login = environment.replace(
+      'client-id: ${{ vars.AZURE_CLIENT_ID }}',
+      'creds: ${{ secrets.AZURE_CREDENTIALS }}',
+    );
+    expect(workflowProblems(broken, login)).toEqual(
+      expect.arrayContaining([
+        'prod is not deployed after dev',
+        'deploy-dev does not grant id-token: write',
+        'azure/login is not OIDC with a client id',
+        'a stored secret is used',
+      ]),
+    );
+  });
+
+  it('provisions each environment from its own parameter file and runs the feed subscription hook', () => {
+    const jobs = (parse(caller) as Workflow).jobs;
+    const files = Object.values(jobs).flatMap((j) => (j.with?.parameters ? [String(j.with.parameters)] : []));
+    expect(files.sort()).toEqual(['infra/bicep/main.dev.bicepparam', 'infra/bicep/main.prod.bicepparam']);
+    for (const file of files) expect(fs.existsSync(path.join(root, file))).toBe(true);
+    const runs = ((parse(environment) as Workflow).jobs.deploy?.steps ?? [])
+      .map((s) => s.run ?? '')
+      .join('\n');
+    expect(runs).toMatch(/az deployment sub create[\s\S]*--parameters "\$\{\{ inputs\.parameters \}\}"/);
+    expect(runs).toContain('sh infra/bicep/hooks/postdeploy.sh');
+  });
+});
+
+describe('azure.yaml (Azure Developer CLI)', () => {
+  const project = parse(readText('azure.yaml')) as {
+    infra: { provider: string; path: string; module: string };
+    services: Record<string, { project: string; language: string; host: string }>;
+    hooks: { postdeploy: { posix: { run: string } } };
+  };
+
+  it('points at infra/bicep/main.bicep and deploys the api service as a TypeScript function app', () => {
+    expect(project.infra).toEqual({ provider: 'bicep', path: 'infra/bicep', module: 'main' });
+    expect(fs.existsSync(path.join(root, project.infra.path, `${project.infra.module}.bicep`))).toBe(true);
+    expect(project.services.api).toEqual({ project: '.', language: 'ts', host: 'function' });
+  });
+
+  it('runs the same feed subscription hook after deploy, and the hook is executable', () => {
+    const hook = path.join(root, project.hooks.postdeploy.posix.run);
+    expect(path.relative(root, hook)).toBe('infra/bicep/hooks/postdeploy.sh');
+    expect(fs.statSync(hook).mode & 0o111).not.toBe(0);
+  });
+});
