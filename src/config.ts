@@ -90,9 +90,10 @@ function required(env: Env, name: string, problems: string[], fallback?: string)
   return value ?? '';
 }
 
+/** An unset value, or a Key Vault reference App Service could not resolve (it then passes the literal through). */
 function optional(env: Env, name: string): string | undefined {
   const value = env[name];
-  return value === undefined || value === '' ? undefined : value;
+  return value === undefined || value === '' || value.startsWith('@Microsoft.KeyVault(') ? undefined : value;
 }
 
 function url(env: Env, name: string, problems: string[], fallback?: string): string {

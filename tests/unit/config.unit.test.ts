@@ -104,6 +104,15 @@ describe('settings', () => {
     ]);
   });
 
+  it('treats an unresolved Key Vault reference as an absent key', () => {
+    const settings = loadSettings({
+      ...sample.Values,
+      POINTS_API_KEY: '@Microsoft.KeyVault(SecretUri=https://kv/secrets/points-api-key)',
+    });
+    expect(settings.points.apiKey).toBeUndefined();
+    expect(loadSettings({ ...sample.Values, POINTS_API_KEY: 'k-1' }).points.apiKey).toBe('k-1');
+  });
+
   it('accepts identity-based connections as Azure sets them', () => {
     const settings = loadSettings({
       ...sample.Values,

@@ -20,10 +20,10 @@ var containers = [
     name: 'members'
     partitionKey: '/memberId'
     uniqueKeys: [['/campaignId']]
-    // listIdsByCampaign; listDueForEvaluation: campaignId = @c AND evaluationAt <= @now
-    //   AND NOT IS_DEFINED(decidedAt) ORDER BY evaluationAt
-    includedPaths: ['/campaignId/?', '/evaluationAt/?', '/decidedAt/?', '/memberId/?']
-    compositeIndexes: [[{ path: '/campaignId', order: 'ascending' }, { path: '/evaluationAt', order: 'ascending' }]]
+    // listIdsByCampaign; listDueForEvaluation: campaignId = @c AND window.evaluationAt <= @now
+    //   AND NOT IS_DEFINED(decidedAt) ORDER BY window.evaluationAt
+    includedPaths: ['/campaignId/?', '/window/evaluationAt/?', '/decidedAt/?', '/memberId/?']
+    compositeIndexes: [[{ path: '/campaignId', order: 'ascending' }, { path: '/window/evaluationAt', order: 'ascending' }]]
   }
   {
     name: 'ledger'
