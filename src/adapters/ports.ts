@@ -18,8 +18,16 @@ export interface MemberRepository {
   get(campaignId: string, memberId: string): Promise<StoredEnrolment | undefined>;
   /** The campaign's cohort, page by page (the feed filters rows by it). */
   listIdsByCampaign(campaignId: string, pageSize?: number): AsyncIterable<string[]>;
-  /** Members past `evaluationAt` with no decision yet, oldest first, at most `limit` (the sweep). */
-  listDueForEvaluation(campaignId: string, nowIso: string, limit?: number): Promise<DueMember[]>;
+  /**
+   * Members past `evaluationAt` with no decision yet, ordered by (evaluationAt, memberId), at most `limit`,
+   * strictly after `after` when given: the sweep pages through all of them.
+   */
+  listDueForEvaluation(
+    campaignId: string,
+    nowIso: string,
+    limit?: number,
+    after?: DueMember,
+  ): Promise<DueMember[]>;
   /** Idempotent: the first `decidedAt` stays. */
   markDecided(campaignId: string, memberId: string, decidedAt: string): Promise<void>;
 }
@@ -70,7 +78,12 @@ export interface RewardRepository {
     patch: IssuancePatch,
   ): Promise<'UPDATED' | 'UNCHANGED' | 'NOT_FOUND'>;
   /** QUALIFIED rewards still PENDING issuance, decided at or before `olderThanIso`, oldest first. */
-  listStuck(campaignId: string, olderThanIso: string, limit?: number): Promise<RewardDoc[]>;
+  listStuck(
+    campaignId: string,
+    olderThanIso: string,
+    limit?: number,
+    after?: Pick<RewardDoc, 'decidedAt' | 'memberId'>,
+  ): Promise<RewardDoc[]>;
 }
 
 export interface QuarantinePage {

@@ -2,21 +2,25 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { campaignClient, type CampaignClient } from '../app/campaignClient';
 import { services, type Services } from '../app/services';
+import type { DueMember, RewardDoc } from '../adapters/ports';
 import { durationMs, instantMs } from '../domain';
 
-const BATCH = 500;
+const PAGE = 500;
 
 export interface SweepReport {
   due: number;
   stuck: number;
   started: number;
   alerts: number;
+  failed: number;
 }
 
 /**
  * Finds members past `evaluationAt` without a final decision and qualified rewards not yet issued, and
- * drives their campaigns again (restarting an instance that is not running). Idempotent: a decision is
- * never made twice (the entity keeps it) and a credit never issued twice (the idempotency key).
+ * drives their campaigns again (restarting an instance that is not running). Pages through all of them,
+ * so members legitimately waiting (late feed, review holds) never hide one whose instance failed. One
+ * member's failure is logged and counted, never stops the others. Idempotent: a decision is never made
+ * twice (the entity keeps it) and a credit never issued twice (the idempotency key).
  */
 export async function sweep(
   deps: { services: Services; client: CampaignClient },
@@ -25,26 +29,44 @@ export async function sweep(
   const { repos, settings, now } = deps.services;
   const campaignId = settings.campaign.campaignId;
   const at = now();
-  const report: SweepReport = { due: 0, stuck: 0, started: 0, alerts: 0 };
-  const due = await repos.members.listDueForEvaluation(campaignId, at, BATCH);
-  const stuck = await repos.rewards.listStuck(campaignId, at, BATCH);
-  report.due = due.length;
-  report.stuck = stuck.length;
-  const memberIds = [...new Set([...due.map((d) => d.memberId), ...stuck.map((r) => r.memberId)])];
-  for (const memberId of memberIds) {
-    const enrolment = await repos.members.get(campaignId, memberId);
-    if (!enrolment) continue;
-    const action = await deps.client.ensureCampaign(enrolment, { restartIfIdle: true });
-    if (action === 'STARTED' || action === 'RESTARTED') report.started += 1;
-  }
+  const report: SweepReport = { due: 0, stuck: 0, started: 0, alerts: 0, failed: 0 };
   const stuckAfter = durationMs(settings.campaign.rewardStuckAfter);
-  for (const reward of stuck) {
-    if (instantMs(at) - instantMs(reward.decidedAt) >= stuckAfter) {
-      report.alerts += 1;
-      log(
-        `OPS_ALERT REWARD_STUCK memberId=${reward.memberId} decidedAt=${reward.decidedAt} attempts=${reward.issuance?.attempts ?? 0}`,
-      );
+  const driven = new Set<string>();
+
+  const drive = async (memberId: string) => {
+    if (driven.has(memberId)) return;
+    driven.add(memberId);
+    try {
+      const enrolment = await repos.members.get(campaignId, memberId);
+      if (!enrolment) return;
+      const action = await deps.client.ensureCampaign(enrolment, { restartIfIdle: true });
+      if (action === 'STARTED' || action === 'RESTARTED') report.started += 1;
+    } catch (error) {
+      report.failed += 1;
+      log(`SWEEP_FAILED memberId=${memberId} ${error instanceof Error ? error.message : String(error)}`);
     }
+  };
+
+  for (let after: RewardDoc | undefined, page: RewardDoc[]; ; after = page.at(-1)) {
+    page = await repos.rewards.listStuck(campaignId, at, PAGE, after);
+    report.stuck += page.length;
+    for (const reward of page) {
+      // Alert before restarting: a failure to restart (often the outage that left it stuck) must not hide it.
+      if (instantMs(at) - instantMs(reward.decidedAt) >= stuckAfter) {
+        report.alerts += 1;
+        log(
+          `OPS_ALERT REWARD_STUCK memberId=${reward.memberId} decidedAt=${reward.decidedAt} attempts=${reward.issuance?.attempts ?? 0}`,
+        );
+      }
+      await drive(reward.memberId);
+    }
+    if (page.length < PAGE) break;
+  }
+  for (let after: DueMember | undefined, page: DueMember[]; ; after = page.at(-1)) {
+    page = await repos.members.listDueForEvaluation(campaignId, at, PAGE, after);
+    report.due += page.length;
+    for (const due of page) await drive(due.memberId);
+    if (page.length < PAGE) break;
   }
   return report;
 }
@@ -57,7 +79,7 @@ app.timer('sweep', {
       context.warn(l),
     );
     context.log(
-      `SWEEP due=${report.due} stuck=${report.stuck} started=${report.started} alerts=${report.alerts}`,
+      `SWEEP due=${report.due} stuck=${report.stuck} started=${report.started} alerts=${report.alerts} failed=${report.failed}`,
     );
   },
 });

@@ -21,9 +21,12 @@ var containers = [
     partitionKey: '/memberId'
     uniqueKeys: [['/campaignId']]
     // listIdsByCampaign; listDueForEvaluation: campaignId = @c AND window.evaluationAt <= @now
-    //   AND NOT IS_DEFINED(decidedAt) ORDER BY window.evaluationAt
+    //   AND NOT IS_DEFINED(decidedAt) AND (keyset after) ORDER BY window.evaluationAt, memberId
     includedPaths: ['/campaignId/?', '/window/evaluationAt/?', '/decidedAt/?', '/memberId/?']
-    compositeIndexes: [[{ path: '/campaignId', order: 'ascending' }, { path: '/window/evaluationAt', order: 'ascending' }]]
+    compositeIndexes: [
+      [{ path: '/campaignId', order: 'ascending' }, { path: '/window/evaluationAt', order: 'ascending' }]
+      [{ path: '/window/evaluationAt', order: 'ascending' }, { path: '/memberId', order: 'ascending' }]
+    ]
   }
   {
     name: 'ledger'
@@ -38,7 +41,8 @@ var containers = [
     name: 'rewards'
     partitionKey: '/memberId'
     uniqueKeys: [['/campaignId']]
-    // listStuck: campaignId = @c AND issuance.status = "PENDING" AND decidedAt <= @t ORDER BY decidedAt
+    // listStuck: campaignId = @c AND issuance.status = "PENDING" AND decidedAt <= @t AND (keyset after)
+    //   ORDER BY decidedAt, memberId
     includedPaths: ['/campaignId/?', '/issuance/status/?', '/decidedAt/?', '/memberId/?']
     compositeIndexes: [
       [
@@ -46,6 +50,7 @@ var containers = [
         { path: '/issuance/status', order: 'ascending' }
         { path: '/decidedAt', order: 'ascending' }
       ]
+      [{ path: '/decidedAt', order: 'ascending' }, { path: '/memberId', order: 'ascending' }]
     ]
   }
   {

@@ -10,18 +10,25 @@ export const CONTAINERS = {
   transactionClaims: 'transactionClaims',
 } as const;
 
-/** Partition keys and unique keys: Bicep declares the same in Azure (infra/bicep). */
+/** An ascending composite index, for a keyset-paged ORDER BY over two fields. */
+const composite = (...paths: string[]) => ({
+  compositeIndexes: [paths.map((path) => ({ path, order: 'ascending' as const }))],
+});
+
+/** Partition keys, unique keys and the composite indexes queries need: Bicep declares the same (infra/bicep). */
 export const CONTAINER_DEFINITIONS: readonly ContainerDefinition[] = [
   {
     id: CONTAINERS.members,
     partitionKey: { paths: ['/memberId'] },
     uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/campaignId'] }] },
+    indexingPolicy: composite('/window/evaluationAt', '/memberId'),
   },
   { id: CONTAINERS.ledger, partitionKey: { paths: ['/memberId'] } },
   {
     id: CONTAINERS.rewards,
     partitionKey: { paths: ['/memberId'] },
     uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/campaignId'] }] },
+    indexingPolicy: composite('/decidedAt', '/memberId'),
   },
   { id: CONTAINERS.feedRuns, partitionKey: { paths: ['/businessDate'] } },
   { id: CONTAINERS.quarantine, partitionKey: { paths: ['/source'] } },

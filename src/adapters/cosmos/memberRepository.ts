@@ -44,15 +44,19 @@ export function cosmosMemberRepository(container: Container): MemberRepository {
       }
     },
 
-    listDueForEvaluation: (campaignId, nowIso, limit = 100): Promise<DueMember[]> =>
+    listDueForEvaluation: (campaignId, nowIso, limit = 100, after?: DueMember): Promise<DueMember[]> =>
       queryAll(
         container,
         'SELECT TOP @n c.memberId, c.window.evaluationAt FROM c WHERE c.campaignId = @c ' +
-          'AND c.window.evaluationAt <= @now AND NOT IS_DEFINED(c.decidedAt) ORDER BY c.window.evaluationAt',
+          'AND c.window.evaluationAt <= @now AND NOT IS_DEFINED(c.decidedAt) ' +
+          'AND (c.window.evaluationAt > @a OR (c.window.evaluationAt = @a AND c.memberId > @m)) ' +
+          'ORDER BY c.window.evaluationAt, c.memberId',
         [
           { name: '@n', value: limit },
           { name: '@c', value: campaignId },
           { name: '@now', value: new Date(nowIso).toISOString() },
+          { name: '@a', value: after ? new Date(after.evaluationAt).toISOString() : '' },
+          { name: '@m', value: after?.memberId ?? '' },
         ],
         dueSchema,
       ),

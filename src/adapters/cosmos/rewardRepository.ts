@@ -48,15 +48,17 @@ export function cosmosRewardRepository(container: Container): RewardRepository {
       throw new ContentionError(`rewards/${memberCampaignId(campaignId, memberId)}`, MAX_ROUNDS);
     },
 
-    listStuck: (campaignId, olderThanIso, limit = 100) =>
+    listStuck: (campaignId, olderThanIso, limit = 100, after?: { decidedAt: string; memberId: string }) =>
       queryAll(
         container,
         'SELECT TOP @n * FROM c WHERE c.campaignId = @c AND c.issuance.status = "PENDING" AND c.decidedAt <= @t ' +
-          'ORDER BY c.decidedAt',
+          'AND (c.decidedAt > @a OR (c.decidedAt = @a AND c.memberId > @m)) ORDER BY c.decidedAt, c.memberId',
         [
           { name: '@n', value: limit },
           { name: '@c', value: campaignId },
           { name: '@t', value: new Date(olderThanIso).toISOString() },
+          { name: '@a', value: after ? new Date(after.decidedAt).toISOString() : '' },
+          { name: '@m', value: after?.memberId ?? '' },
         ],
         rewardDocSchema,
       ),

@@ -22,13 +22,15 @@ export function memoryMemberRepository(): MemberRepository & { all(): StoredEnro
       const ids = [...docs.values()].filter((d) => d.campaignId === campaignId).map((d) => d.memberId);
       for (let i = 0; i < ids.length; i += pageSize) yield ids.slice(i, i + pageSize);
     },
-    async listDueForEvaluation(campaignId, nowIso, limit = 100) {
+    async listDueForEvaluation(campaignId, nowIso, limit = 100, after) {
       const now = new Date(nowIso).toISOString();
+      const key = (d: { evaluationAt: string; memberId: string }) => `${d.evaluationAt}|${d.memberId}`;
       return [...docs.values()]
         .filter((d) => d.campaignId === campaignId && d.window.evaluationAt <= now && !d.decidedAt)
-        .sort((a, b) => a.window.evaluationAt.localeCompare(b.window.evaluationAt))
-        .slice(0, limit)
-        .map((d) => ({ memberId: d.memberId, evaluationAt: d.window.evaluationAt }));
+        .map((d) => ({ memberId: d.memberId, evaluationAt: d.window.evaluationAt }))
+        .filter((d) => !after || key(d) > key(after))
+        .sort((a, b) => key(a).localeCompare(key(b)))
+        .slice(0, limit);
     },
     async markDecided(campaignId, memberId, decidedAt) {
       const id = memberCampaignId(campaignId, memberId);

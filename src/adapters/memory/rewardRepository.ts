@@ -30,13 +30,15 @@ export function memoryRewardRepository(): RewardRepository & { all(): RewardDoc[
       docs.set(id, next);
       return 'UPDATED';
     },
-    async listStuck(campaignId, olderThanIso, limit = 100) {
+    async listStuck(campaignId, olderThanIso, limit = 100, after) {
       const cutoff = new Date(olderThanIso).toISOString();
+      const key = (d: { decidedAt: string; memberId: string }) => `${d.decidedAt}|${d.memberId}`;
       return [...docs.values()]
         .filter(
           (d) => d.campaignId === campaignId && d.issuance?.status === 'PENDING' && d.decidedAt <= cutoff,
         )
-        .sort((a, b) => a.decidedAt.localeCompare(b.decidedAt))
+        .filter((d) => !after || key(d) > key(after))
+        .sort((a, b) => key(a).localeCompare(key(b)))
         .slice(0, limit);
     },
   };

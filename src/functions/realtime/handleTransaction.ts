@@ -31,23 +31,21 @@ export async function handleTransaction(
   deps: { services: Services; client: CampaignClient },
 ): Promise<TransactionOutcome> {
   const { settings, repos, now } = deps.services;
-  const parsed = parseRealtimeMessage(
-    body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : body,
-    {
-      enqueuedTimeUtc: meta.enqueuedTimeUtc,
-      ...(meta.messageId ? { messageId: meta.messageId } : {}),
-      timeZone: settings.campaign.timeZone,
-      maxAmountCents: settings.campaign.maxAmountCents,
-    },
-  );
+  const decoded = body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : body;
+  const parsed = parseRealtimeMessage(decoded, {
+    enqueuedTimeUtc: meta.enqueuedTimeUtc,
+    ...(meta.messageId ? { messageId: meta.messageId } : {}),
+    timeZone: settings.campaign.timeZone,
+    maxAmountCents: settings.campaign.maxAmountCents,
+  });
   if (!parsed.ok) {
     await repos.quarantine.put({
-      key: meta.messageId ?? digest(body),
+      key: meta.messageId ?? digest(decoded),
       source: 'REALTIME',
       reason: parsed.code,
       detail: parsed.detail,
-      ...idsOf(body),
-      raw: body,
+      ...idsOf(decoded),
+      raw: decoded,
       receivedAt: now(),
     });
     return 'QUARANTINED';
@@ -80,9 +78,18 @@ export async function handleTransaction(
   return merged.outcome === 'UNCHANGED' ? 'DUPLICATE' : 'APPLIED';
 }
 
+/** The ids ops search the quarantine by, when the body (object or JSON text) still carries them. */
 function idsOf(body: unknown): { memberId?: string; transactionId?: string } {
-  if (!body || typeof body !== 'object') return {};
-  const { memberId, transactionId } = body as Record<string, unknown>;
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return {};
+    }
+  }
+  if (!value || typeof value !== 'object') return {};
+  const { memberId, transactionId } = value as Record<string, unknown>;
   return {
     ...(typeof memberId === 'string' ? { memberId: memberId.slice(0, 64) } : {}),
     ...(typeof transactionId === 'string' ? { transactionId: transactionId.slice(0, 128) } : {}),

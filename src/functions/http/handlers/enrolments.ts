@@ -28,16 +28,25 @@ export async function enrol(request: HttpRequest, deps: HttpDeps): Promise<HttpR
   const { settings, repos, now } = deps.services;
   const receivedAt = now();
   const candidate = createEnrolment(body.value, receivedAt, settings.campaign);
-  if (!candidate.ok) return problem(422, candidate.code, candidate.detail);
-
-  const stored = await repos.members.create(candidate.value);
-  const enrolment: Enrolment = stored.created ? stored.enrolment : stored.existing;
+  let enrolment: Enrolment;
+  let created = false;
+  if (candidate.ok) {
+    const stored = await repos.members.create(candidate.value);
+    enrolment = stored.created ? stored.enrolment : stored.existing;
+    created = stored.created;
+  } else {
+    // A repeated enrolment returns the first whatever enrolledAt it carries (SPEC §8): a retry arriving
+    // after the back-date limit must not be refused as if the member had never been enrolled.
+    const existing = await repos.members.get(settings.campaign.campaignId, body.value.memberId);
+    if (!existing) return problem(422, candidate.code, candidate.detail);
+    enrolment = existing;
+  }
   await deps.client.signalMember(enrolment.memberId, 'enrol', {
     enrolment: withoutDecision(enrolment),
     at: receivedAt,
   });
   await deps.client.ensureCampaign(enrolment);
-  return json(stored.created ? 201 : 200, enrolmentBodyOf(enrolment));
+  return json(created ? 201 : 200, enrolmentBodyOf(enrolment));
 }
 
 function withoutDecision(enrolment: Enrolment & { decidedAt?: string }): Enrolment {

@@ -1,0 +1,77 @@
+import { app, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { CohortCache, createFeedActivities, type FeedActivities } from '../feed/activities';
+import type { MemberSignals } from '../feed/ports';
+import {
+  FEED_APPLY_CHUNK_ACTIVITY,
+  FEED_COMPLETE_ACTIVITY,
+  FEED_GET_WATERMARK_ACTIVITY,
+  FEED_ORCHESTRATOR,
+  FEED_STOP_ACTIVITY,
+  FEED_VERIFY_ACTIVITY,
+} from '../feed/names';
+import { onFeedBlob } from '../feed/trigger';
+import { feedIngestion } from '../orchestrators/feedIngestion';
+import { durableSignals, durableStarter, feedComposition } from './feedServices';
+
+// The overnight feed (docs/feed.md): manifest trigger → feedIngestion → verify, chunks, complete.
+const durableClient = df.input.durableClient();
+
+const cohortCache = new CohortCache();
+
+/** The activities, signalling through this invocation's durable client; the cohort cache is per process. */
+function feedActivities(context: InvocationContext): FeedActivities {
+  const needsSignals = context.extraInputs.get(durableClient) !== undefined;
+  const signals = needsSignals ? durableSignals(df.getClient(context)) : noSignals;
+  const { base, settings } = feedComposition();
+  return createFeedActivities({ ...base, signals }, settings.campaignId, cohortCache);
+}
+
+const noSignals: MemberSignals = {
+  applyFeedBatch: () => Promise.reject(new Error('this activity has no durable client to signal with')),
+  hold: () => Promise.reject(new Error('this activity has no durable client to signal with')),
+};
+
+app.storageBlob('feedManifest', {
+  path: '%FEED_CONTAINER%/{name}',
+  connection: 'FeedStorage',
+  // Event Grid-based trigger; the subscription filters on `.manifest.json` (infra), so data files of
+  // millions of rows are never handed to the binding, which would buffer them.
+  source: 'EventGrid',
+  extraInputs: [durableClient],
+  handler: async (blob: unknown, context: InvocationContext) => {
+    const name = String(context.triggerMetadata?.name ?? '');
+    const content = Buffer.isBuffer(blob)
+      ? blob
+      : typeof blob === 'string'
+        ? blob
+        : Buffer.from(JSON.stringify(blob ?? ''));
+    await onFeedBlob(
+      name,
+      content,
+      feedComposition().settings,
+      durableStarter(df.getClient(context)),
+      context,
+    );
+  },
+});
+
+df.app.orchestration(FEED_ORCHESTRATOR, feedIngestion);
+
+df.app.activity(FEED_VERIFY_ACTIVITY, {
+  handler: (input: unknown, context: InvocationContext) => feedActivities(context).verify(input, context),
+});
+df.app.activity(FEED_APPLY_CHUNK_ACTIVITY, {
+  extraInputs: [durableClient],
+  handler: (input: unknown, context: InvocationContext) => feedActivities(context).applyChunk(input, context),
+});
+df.app.activity(FEED_COMPLETE_ACTIVITY, {
+  extraInputs: [durableClient],
+  handler: (input: unknown, context: InvocationContext) => feedActivities(context).complete(input, context),
+});
+df.app.activity(FEED_STOP_ACTIVITY, {
+  handler: (input: unknown, context: InvocationContext) => feedActivities(context).stop(input, context),
+});
+df.app.activity(FEED_GET_WATERMARK_ACTIVITY, {
+  handler: (_input: unknown, context: InvocationContext) => feedActivities(context).getWatermark(),
+});
