@@ -140,6 +140,14 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
     at: now().toISOString(),
   } satisfies RecordIssuanceInput);
   context.df.signalEntity(entity, 'recordReward', { reward, at: now().toISOString() });
+  if (reward.status === 'NEEDS_REVIEW') {
+    const alert: AlertInput = {
+      kind: 'REWARD_NEEDS_REVIEW',
+      memberId: input.memberId,
+      detail: reward.lastError ?? outcome.kind,
+    };
+    yield context.df.callActivity(ACTIVITIES.raiseAlert, alert);
+  }
   status(reward.status === 'ISSUED' ? 'COMPLETE' : 'NEEDS_REVIEW', { outcome: outcome.kind });
   return { outcome: reward.status };
 };

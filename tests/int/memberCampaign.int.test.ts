@@ -187,6 +187,9 @@ describe('memberCampaign orchestrator (real durable-functions replay)', () => {
     );
     expect(calls).toBe(1);
     expect(final.output).toEqual({ outcome: 'NEEDS_REVIEW' });
+    expect(
+      harness.trace.activities.filter((a) => a.name === ACTIVITIES.raiseAlert).map((a) => a.input),
+    ).toEqual([expect.objectContaining({ kind: 'REWARD_NEEDS_REVIEW', memberId: 'M-1' })]);
     expect(final.customStatus).toMatchObject({ phase: 'NEEDS_REVIEW' });
   });
 

@@ -80,6 +80,21 @@ var logCodeAlerts = [
     severity: 1
     description: 'A QUALIFIED member has not been paid within CAMPAIGN_REWARD_STUCK_AFTER: the points system keeps failing transiently.'
   }
+  {
+    code: 'REWARD_NEEDS_REVIEW'
+    severity: 1
+    description: 'The points system refused a QUALIFIED member permanently (404/422) or answered 409: the member is NEEDS_REVIEW until ops resolve it.'
+  }
+  {
+    code: 'QUARANTINE_HOLD'
+    severity: 2
+    description: 'A quarantined feed row of an undecided member holds the final decision: drop a corrected file or re-drive after review.'
+  }
+  {
+    code: 'FEED_MISSING_SETTLEMENT'
+    severity: 3
+    description: 'Real-time SETTLED transactions are still absent from the feed after 3 business days (reconciliation report lists them).'
+  }
 ]
 
 resource codeAlerts 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [

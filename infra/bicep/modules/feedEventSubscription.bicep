@@ -40,6 +40,8 @@ resource blobCreated 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2024-0
     filter: {
       includedEventTypes: ['Microsoft.Storage.BlobCreated']
       subjectBeginsWith: '/blobServices/default/containers/${containerName}/blobs/'
+      // Only manifests start a run; data files (hundreds of MB) are streamed by the pipeline, never bound.
+      subjectEndsWith: '.manifest.json'
       enableAdvancedFilteringOnArrays: true
     }
     // A day of retries covers an app outage; after that the event is kept in the dead-letter container,
