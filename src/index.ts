@@ -7,3 +7,5 @@ import './functions/httpApi';
 import './functions/transactions';
 import './functions/sweep';
 import './functions/notifyDispatcher';
+import './functions/feedFunctions';
+import './functions/feedHttp';

@@ -1,4 +1,4 @@
-import { createCosmosAdapters } from '../adapters/cosmos';
+import { createCosmosAdapters, type CosmosAdapters } from '../adapters/cosmos';
 import type { Repositories } from '../adapters/ports';
 import { createPointsClient, type PointsClient } from '../adapters/points/pointsClient';
 import {
@@ -18,6 +18,12 @@ export interface Services {
 }
 
 let current: Services | undefined;
+let cosmosAdapters: CosmosAdapters | undefined;
+
+/** The process's one Cosmos client and database handle, shared by every repository (app and feed). */
+export function cosmos(): CosmosAdapters {
+  return (cosmosAdapters ??= createCosmosAdapters(settings().cosmos));
+}
 
 /** The process's services, created on first use from the parsed settings. */
 export function services(): Services {
@@ -25,7 +31,7 @@ export function services(): Services {
   const config = settings();
   current = {
     settings: config,
-    repos: createCosmosAdapters(config.cosmos).repositories,
+    repos: cosmos().repositories,
     points: createPointsClient(config.points),
     publisher: createNotificationPublisher({ topic: config.notificationsTopic, ...config.serviceBus }),
     now: () => new Date().toISOString(),

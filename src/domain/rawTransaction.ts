@@ -1,5 +1,5 @@
 import { parseAudCents } from './money';
-import { toUtcIso, type LocalDate } from './calendar';
+import type { LocalDate } from './calendar';
 import type { Observation, ObservationSource } from './observation';
 import { fail, ok, type Result } from './result';
 import {
@@ -113,7 +113,7 @@ function checkAmounts(
   const aud = parseAudCents(raw.audAmount, { maxCents: maxAmountCents });
   if (!aud.ok) return fail('TX.BAD_AUD_AMOUNT', `audAmount: ${aud.detail}`);
   const digits = minorUnits(raw.currency) ?? 2;
-  const amountPattern = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`);
+  const amountPattern = amountPatternFor(digits);
   if (!amountPattern.test(raw.amount) || /^0+(\.0*)?$/.test(raw.amount)) {
     return fail(
       'TX.BAD_AMOUNT',
@@ -132,11 +132,41 @@ function checkAmounts(
   return ok(aud.value);
 }
 
+const AMOUNT_PATTERNS = new Map<number, RegExp>();
+function amountPatternFor(digits: number): RegExp {
+  let p = AMOUNT_PATTERNS.get(digits);
+  if (!p) AMOUNT_PATTERNS.set(digits, (p = digits === 0 ? /^\d+$/ : new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`)));
+  return p;
+}
+const PARTS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Normalises an ISO-8601 instant with an offset to UTC (`Date#toISOString` form), or undefined when a
+ * field is out of range (Feb 30, 24:30, offset hour 25; 24:00 is the next midnight, as luxon reads it).
+ * Exact and without luxon: this runs once or twice per campaign row of a multi-million-row feed.
+ */
+function utcIsoOf(iso: string): string | undefined {
+  const m = PARTS.exec(iso);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (day < 1 || day > days || Number(m[4]) > 24 || Number(m[5]) > 59 || Number(m[6] ?? 0) > 59) return undefined;
+  // Stricter than luxon on purpose: an offset hour above 23 or minute above 59 is not an offset.
+  if (Number(m[7] ?? 0) > 23 || Number(m[8] ?? 0) > 59) return undefined;
+  const instant = new Date(iso);
+  return Number.isNaN(instant.getTime()) ? undefined : instant.toISOString();
+}
+
 function checkTimes(
   raw: RawTransaction,
   status: TxStatus,
 ): Result<{ initiatedAt: string; settledAt?: string }, TxRejectCode> {
-  if (!OFFSET_INSTANT.test(raw.initiatedAt) || !isRealInstant(raw.initiatedAt)) {
+  const initiatedAt = utcIsoOf(raw.initiatedAt);
+  if (!OFFSET_INSTANT.test(raw.initiatedAt) || initiatedAt === undefined) {
     return fail(
       'TX.BAD_TIMESTAMP',
       `initiatedAt "${raw.initiatedAt}" is not an ISO-8601 instant with an offset`,
@@ -147,25 +177,25 @@ function checkTimes(
     return fail('TX.SETTLED_AT_RULE', 'settledAt must be empty for PENDING');
   if (status !== 'PENDING' && settled === '')
     return fail('TX.SETTLED_AT_RULE', `settledAt is required for ${status}`);
-  if (settled !== '' && (!OFFSET_INSTANT.test(settled) || !isRealInstant(settled))) {
+  const settledAt = settled === '' ? undefined : utcIsoOf(settled);
+  if (settled !== '' && (!OFFSET_INSTANT.test(settled) || settledAt === undefined)) {
     return fail('TX.BAD_TIMESTAMP', `settledAt "${settled}" is not an ISO-8601 instant with an offset`);
   }
-  return ok({ initiatedAt: toUtcIso(raw.initiatedAt), ...(settled ? { settledAt: toUtcIso(settled) } : {}) });
+  return ok({ initiatedAt, ...(settledAt ? { settledAt } : {}) });
 }
 
-function isRealInstant(iso: string): boolean {
-  try {
-    toUtcIso(iso);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const KNOWN_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 /** The currency's minor units from ICU data (JPY 0, AUD 2, KWD 3), or undefined for an unknown code. */
+const MINOR_UNITS = new Map<string, number | undefined>();
 function minorUnits(currency: string): number | undefined {
+  if (MINOR_UNITS.has(currency)) return MINOR_UNITS.get(currency);
+  const units = computeMinorUnits(currency);
+  MINOR_UNITS.set(currency, units);
+  return units;
+}
+function computeMinorUnits(currency: string): number | undefined {
   if (!KNOWN_CURRENCIES.has(currency)) return undefined;
   try {
     return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()

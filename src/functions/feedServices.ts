@@ -2,9 +2,8 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { DurableClient } from 'durable-functions';
 import * as df from 'durable-functions';
-import { createCosmosClient } from '../adapters/cosmos/client';
 import { CONTAINERS } from '../adapters/cosmos/containers';
-import { services } from '../app/services';
+import { cosmos, services } from '../app/services';
 import type { AppSettings } from '../config';
 import { blobFeedStore } from '../feed/blob';
 import { cosmosFeedRunStore } from '../feed/cosmosFeedRuns';
@@ -50,13 +49,12 @@ function blobService(app: AppSettings): BlobServiceClient {
 }
 
 /**
- * The feed's composition, built once per process over the shared services. Its own CosmosClient
- * reaches the `feedRuns` container until `Services` exposes the database (see docs/feed.md).
+ * The feed's composition, built once per process over the shared services and Cosmos client.
  */
 export function feedComposition(): FeedComposition {
   if (current) return current;
   const svc = services();
-  const database = createCosmosClient(svc.settings.cosmos).database(svc.settings.cosmos.database);
+  const { database } = cosmos();
   current = {
     settings: feedSettings(svc.settings),
     base: {

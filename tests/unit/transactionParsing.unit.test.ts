@@ -49,6 +49,17 @@ describe('real-time message (SPEC §7)', () => {
     });
   });
 
+  it('normalises any valid offset, fraction and leap day to the same UTC instant', () => {
+    const at = (initiatedAt: string) => {
+      const result = parseRealtimeMessage({ ...message, initiatedAt }, ctx);
+      return result.ok && result.value.kind === 'OBSERVATION' ? result.value.observation.initiatedAt : result;
+    };
+    expect(at('2026-11-25T09:12:00.123456+11:00')).toBe('2026-11-24T22:12:00.123Z');
+    expect(at('2026-11-24T22:12Z')).toBe('2026-11-24T22:12:00.000Z');
+    expect(at('2026-11-24T17:42:00-04:30')).toBe('2026-11-24T22:12:00.000Z');
+    expect(at('2028-02-29T00:00:00+11:00')).toBe('2028-02-28T13:00:00.000Z');
+  });
+
   it('accepts JSON text and ignores unknown extra fields', () => {
     const result = parseRealtimeMessage(JSON.stringify({ ...message, channel: 'ios', extra: { a: 1 } }), ctx);
     expect(result.ok && result.value.kind).toBe('OBSERVATION');
@@ -88,6 +99,9 @@ describe('real-time message (SPEC §7)', () => {
     ['JPY with decimals', { ...message, currency: 'JPY', amount: '100.5' }, 'TX.BAD_AMOUNT'],
     ['a timestamp without offset', { ...message, initiatedAt: '2026-11-25T09:12:00' }, 'TX.BAD_TIMESTAMP'],
     ['an impossible date', { ...message, initiatedAt: '2026-02-30T09:12:00Z' }, 'TX.BAD_TIMESTAMP'],
+    ['an impossible offset', { ...message, initiatedAt: '2026-11-25T09:12:00+25:00' }, 'TX.BAD_TIMESTAMP'],
+    ['an impossible minute', { ...message, initiatedAt: '2026-11-25T09:60:00+11:00' }, 'TX.BAD_TIMESTAMP'],
+    ['29 February of a common year', { ...message, initiatedAt: '2027-02-29T09:12:00+11:00' }, 'TX.BAD_TIMESTAMP'],
     ['settledAt on a PENDING message', { ...message, status: 'PENDING' }, 'TX.SETTLED_AT_RULE'],
     ['no settledAt on a SETTLED message', { ...message, settledAt: undefined }, 'TX.SETTLED_AT_RULE'],
     [

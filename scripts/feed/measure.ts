@@ -1,0 +1,138 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
+import Papa from 'papaparse';
+import { parseFeedRow } from '../../src/domain/feedRow';
+import { ChunkClassifier } from '../../src/feed/classify';
+import { RecordSplitter } from '../../src/feed/records';
+import { cohortMember } from './generate';
+
+/**
+ * - `readline`: the plain line-split read (node:readline over the file stream): the baseline.
+ * - `indexof`: the fastest line split we could write (indexOf + slice per line), for reference.
+ * - `stage`: the pipeline's parse → cohort filter → validate (RecordSplitter + ChunkClassifier).
+ * - `papaparse`: the same stage with papaparse as the CSV parser, to justify the choice.
+ */
+export const STAGES = ['readline', 'indexof', 'stage', 'papaparse'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export interface Measurement {
+  stage: Stage;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  campaignRows: number;
+  peakRssMb: number;
+}
+
+interface Job {
+  path: string;
+  cohortSize: number;
+  businessDate: string;
+}
+
+type Counts = { rows: number; campaignRows: number };
+
+const READ_CHUNK = 1 << 16;
+const cohortOf = (size: number) => new Set(Array.from({ length: size }, (_, i) => cohortMember(i)));
+
+async function readline(job: Job): Promise<Counts> {
+  let rows = -1;
+  const lines = createInterface({
+    input: createReadStream(job.path, { highWaterMark: READ_CHUNK }),
+    crlfDelay: Infinity,
+  });
+  for await (const line of lines) if (line.length > 0) rows += 1;
+  return { rows, campaignRows: 0 };
+}
+
+async function indexOf(job: Job): Promise<Counts> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let rows = -1;
+  let chars = 0;
+  for await (const buf of createReadStream(job.path, {
+    highWaterMark: READ_CHUNK,
+  }) as AsyncIterable<Buffer>) {
+    const s = carry + decoder.write(buf);
+    let pos = 0;
+    for (let nl = s.indexOf('\n'); nl >= 0; nl = s.indexOf('\n', pos)) {
+      chars += s.slice(pos, nl).length;
+      rows += 1;
+      pos = nl + 1;
+    }
+    carry = s.slice(pos);
+  }
+  if (carry.length > 0) rows += 1;
+  return { rows: chars >= 0 ? rows : 0, campaignRows: 0 };
+}
+
+/** Rows per classifier, as in production: each chunk activity has its own (bounded) state. */
+const CHUNK_ROWS = 50_000;
+
+async function stage(job: Job): Promise<Counts> {
+  const cohort = cohortOf(job.cohortSize);
+  const fresh = () =>
+    new ChunkClassifier({ businessDate: job.businessDate, version: 1, maxAmountCents: 100_000_000, cohort });
+  let classifier = fresh();
+  const total: Counts = { rows: 0, campaignRows: 0 };
+  const close = () => {
+    total.rows += classifier.tally.rowsRead;
+    total.campaignRows += classifier.tally.campaignRows;
+    classifier = fresh();
+  };
+  let header = true;
+  const splitter = new RecordSplitter(1, (s, start, end, line, quoted) => {
+    if (header) header = false;
+    else classifier.onRecord(s, start, end, line, quoted);
+    if (classifier.tally.rowsRead === CHUNK_ROWS) close();
+  });
+  const decoder = new StringDecoder('utf8');
+  for await (const buf of createReadStream(job.path, {
+    highWaterMark: READ_CHUNK,
+  }) as AsyncIterable<Buffer>) {
+    splitter.push(decoder.write(buf));
+    classifier.drain();
+  }
+  splitter.end();
+  close();
+  return total;
+}
+
+async function papaparse(job: Job): Promise<Counts> {
+  const cohort = cohortOf(job.cohortSize);
+  const ctx = { businessDate: job.businessDate, version: 1, maxAmountCents: 100_000_000 };
+  let rows = -1;
+  let campaignRows = 0;
+  const parser = createReadStream(job.path, { highWaterMark: READ_CHUNK }).pipe(
+    Papa.parse(Papa.NODE_STREAM_INPUT, { skipEmptyLines: true }),
+  );
+  for await (const fields of parser as AsyncIterable<string[]>) {
+    rows += 1;
+    if (rows === 0 || !cohort.has(fields[1] ?? '')) continue;
+    campaignRows += 1;
+    parseFeedRow(fields, ctx);
+  }
+  return { rows, campaignRows };
+}
+
+const RUNNERS: Record<Stage, (job: Job) => Promise<Counts>> = {
+  readline,
+  indexof: indexOf,
+  stage,
+  papaparse,
+};
+
+/** Runs one stage over a file in this process and reports its rate and the process's peak RSS. */
+export async function measure(which: Stage, job: Job): Promise<Measurement> {
+  const started = process.hrtime.bigint();
+  const result = await RUNNERS[which](job);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return {
+    stage: which,
+    ...result,
+    seconds,
+    rowsPerSecond: result.rows / seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}

@@ -1,0 +1,102 @@
+import { mapBounded } from '../adapters/concurrency';
+import { covers } from './applyChunk';
+import type { FeedDeps, FeedLog } from './ports';
+import { reconcile } from './reconcile';
+import type { FeedRun, FeedRunReason } from './runs';
+import { alertRejected } from './verifyRun';
+import { missingFromFeedCutoff, nextWatermark } from './watermark';
+
+export interface CompleteJob {
+  runId: string;
+  businessDate: string;
+  version: number;
+  chunkCount: number;
+  feedStartDate: string;
+}
+
+export type CompleteResult = { kind: 'COMPLETED'; runId: string; watermark: string | null };
+
+const EFFECT_CONCURRENCY = 16;
+
+/**
+ * Finishes a run whose chunks are all checkpointed: a corrected file retracts what lower versions said
+ * (ledger + an empty batch to every member they touched that this version did not), then the
+ * reconciliation report, COMPLETED, and the watermark. Idempotent: a second call recomputes the same.
+ */
+export async function completeRun(deps: FeedDeps, job: CompleteJob, log: FeedLog): Promise<CompleteResult> {
+  const run = await requireRun(deps, job);
+  const plan = run.plan?.chunks ?? [];
+  const chunks = (await deps.runs.listChunks(job.businessDate, job.runId)).filter((c) =>
+    plan.some((p) => covers(c, p)),
+  );
+  if (chunks.length !== job.chunkCount || plan.length !== job.chunkCount) {
+    throw new Error(`run ${job.runId} has ${chunks.length} of ${job.chunkCount} chunks checkpointed`);
+  }
+  const signalled = new Set(chunks.flatMap((c) => c.members));
+  const retracted = await retractLowerVersions(deps, job, signalled);
+  const since = missingFromFeedCutoff(job.businessDate);
+  const missing = await deps.ledger.listAwaitingFeed(since);
+  const report = reconcile(chunks, { since, items: missing }, retracted);
+  await deps.runs.saveRun({ ...run, status: 'COMPLETED', report, updatedAt: deps.now() });
+
+  const candidate = nextWatermark(job.feedStartDate, await deps.runs.listCompletedDates(job.feedStartDate));
+  const watermark =
+    candidate === null ? await deps.runs.readWatermark() : await deps.runs.raiseWatermark(candidate);
+  log.log(
+    `FEED_COMPLETED run=${job.runId} rows=${report.rowsRead} campaign=${report.campaignRows} applied=${report.applied} ` +
+      `rejected=${report.rejected.count} matched=${report.matchedRealtime} mismatches=${report.amountMismatches.count} ` +
+      `missingFromFeed=${report.missingFromFeed.count} watermark=${watermark ?? 'none'}`,
+  );
+  return { kind: 'COMPLETED', runId: job.runId, watermark };
+}
+
+async function requireRun(deps: FeedDeps, job: { businessDate: string; runId: string }): Promise<FeedRun> {
+  const run = await deps.runs.getRun(job.businessDate, job.runId);
+  if (!run) throw new Error(`feed run ${job.runId} not found`);
+  return run;
+}
+
+/** Returns how many members were signalled with an empty batch. */
+async function retractLowerVersions(
+  deps: FeedDeps,
+  job: CompleteJob,
+  signalled: ReadonlySet<string>,
+): Promise<number> {
+  const lower = (await deps.runs.listRuns(job.businessDate)).filter((r) => r.version < job.version);
+  if (lower.length === 0) return 0;
+  const touched = new Set<string>();
+  for (const run of lower) {
+    for (const c of await deps.runs.listChunks(job.businessDate, run.id))
+      for (const m of [...c.members, ...c.heldMembers]) touched.add(m);
+  }
+  const transactions = await deps.ledger.listByFeedDate(job.businessDate);
+  for (const t of transactions) touched.add(t.memberId);
+  await mapBounded(transactions, EFFECT_CONCURRENCY, (t) =>
+    deps.ledger.retractFeedDate(t.memberId, t.transactionId, job.businessDate, job.version),
+  );
+  const at = deps.now();
+  const quiet = [...touched].filter((m) => !signalled.has(m)).sort();
+  await mapBounded(quiet, EFFECT_CONCURRENCY, (memberId) =>
+    deps.signals.applyFeedBatch(memberId, {
+      businessDate: job.businessDate,
+      version: job.version,
+      observations: [],
+      at,
+    }),
+  );
+  return quiet.length;
+}
+
+/** Stops a run that a higher version overtook, or whose verified bytes changed under it. */
+export async function stopRun(
+  deps: FeedDeps,
+  job: { runId: string; businessDate: string; reason: FeedRunReason },
+  log: FeedLog,
+): Promise<{ kind: 'SUPERSEDED' | 'REJECTED'; runId: string }> {
+  const run = await requireRun(deps, job);
+  const status = job.reason.code === 'SUPERSEDED' ? 'SUPERSEDED' : 'REJECTED';
+  await deps.runs.saveRun({ ...run, status, reason: job.reason, updatedAt: deps.now() });
+  if (status === 'REJECTED') alertRejected(log, run, job.reason);
+  else log.warn(`FEED_SUPERSEDED run=${run.id}: ${job.reason.detail}`);
+  return { kind: status, runId: run.id };
+}

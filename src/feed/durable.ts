@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/**
+ * zod schemas of every durable payload of the feed (orchestration input, activity inputs and results):
+ * history is JSON written by another process version, so it is validated like any other boundary.
+ */
+const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const positiveInt = z.number().int().positive();
+const count = z.number().int().min(0);
+
+export const dataRefSchema = z.object({
+  container: z.string().min(1),
+  blob: z.string().min(1),
+  etag: z.string().min(1),
+});
+
+export const chunkPlanSchema = z.object({
+  index: count,
+  offset: count,
+  end: count,
+  firstRecord: count,
+  firstLine: positiveInt,
+  rows: count,
+});
+
+export const verifiedManifestSchema = z.object({
+  businessDate: localDate,
+  file: z.string().min(1),
+  rowCount: count,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  version: positiveInt,
+});
+
+export const feedOrchestrationInputSchema = z.object({
+  manifest: verifiedManifestSchema,
+  container: z.string().min(1),
+  stagingContainer: z.string().min(1),
+  chunkRows: positiveInt,
+  parallelism: positiveInt,
+  maxAmountCents: positiveInt,
+  feedStartDate: localDate,
+});
+export type FeedOrchestrationInput = z.infer<typeof feedOrchestrationInputSchema>;
+
+export const verifyJobSchema = feedOrchestrationInputSchema.pick({
+  manifest: true,
+  container: true,
+  stagingContainer: true,
+  chunkRows: true,
+});
+
+export const verifyResultSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('VERIFIED'),
+    runId: z.string(),
+    data: dataRefSchema,
+    chunks: z.array(chunkPlanSchema),
+    done: z.array(count),
+  }),
+  z.object({ kind: z.enum(['DUPLICATE', 'SUPERSEDED', 'REJECTED']), runId: z.string(), detail: z.string() }),
+]);
+
+export const chunkJobSchema = z.object({
+  runId: z.string().min(1),
+  businessDate: localDate,
+  version: positiveInt,
+  file: z.string().min(1),
+  data: dataRefSchema,
+  chunk: chunkPlanSchema,
+  chunkCount: positiveInt,
+  maxAmountCents: positiveInt,
+});
+
+export const chunkResultSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.enum(['APPLIED', 'SKIPPED']), index: count, rows: count }),
+  z.object({ kind: z.literal('SUPERSEDED'), index: count, by: z.string() }),
+  z.object({ kind: z.literal('DATA_CHANGED'), index: count }),
+]);
+export type ChunkResultPayload = z.infer<typeof chunkResultSchema>;
+
+export const completeJobSchema = z.object({
+  runId: z.string().min(1),
+  businessDate: localDate,
+  version: positiveInt,
+  chunkCount: count,
+  feedStartDate: localDate,
+});
+
+export const completeResultSchema = z.object({
+  kind: z.literal('COMPLETED'),
+  runId: z.string(),
+  watermark: localDate.nullable(),
+});
+
+export const stopJobSchema = z.object({
+  runId: z.string().min(1),
+  businessDate: localDate,
+  reason: z.object({ code: z.enum(['SUPERSEDED', 'DATA_CHANGED']), detail: z.string() }),
+});
+
+export const stopResultSchema = z.object({ kind: z.enum(['SUPERSEDED', 'REJECTED']), runId: z.string() });
+
+export const watermarkResultSchema = z.object({ watermark: localDate.nullable() });
+export type WatermarkResult = z.infer<typeof watermarkResultSchema>;

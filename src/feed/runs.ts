@@ -1,0 +1,157 @@
+import type { Observation } from '../domain/observation';
+
+/** A run's lifecycle. DUPLICATE drops create no run: they are counted on the completed one. */
+export type FeedRunStatus = 'VERIFYING' | 'APPLYING' | 'COMPLETED' | 'REJECTED' | 'SUPERSEDED';
+
+/** Stable codes of a rejected or stopped run (docs/feed.md, failure cases). */
+export type FeedRunReasonCode =
+  | 'DATA_FILE_MISSING'
+  | 'CHECKSUM_MISMATCH'
+  | 'TRUNCATED'
+  | 'GZIP_CORRUPT'
+  | 'HEADER_MISMATCH'
+  | 'ROW_COUNT_MISMATCH'
+  | 'VERSION_CONFLICT'
+  | 'DATA_CHANGED'
+  | 'SUPERSEDED';
+
+export interface FeedRunReason {
+  code: FeedRunReasonCode;
+  detail: string;
+}
+
+/** The verified bytes a chunk reads: the data blob itself, or its decompressed staging copy. */
+export interface DataRef {
+  container: string;
+  blob: string;
+  /** Chunks read with If-Match on it, so they read exactly the verified bytes. */
+  etag: string;
+}
+
+/** Byte range [offset, end) of `rows` whole records; `firstLine` is the physical line of the first. */
+export interface ChunkPlan {
+  index: number;
+  offset: number;
+  end: number;
+  firstRecord: number;
+  firstLine: number;
+  rows: number;
+}
+
+export type IgnoredReason = 'NON_CAMPAIGN_MEMBER' | 'NON_QUALIFYING_TYPE' | 'UNKNOWN_METHOD';
+
+export interface ChunkTally {
+  rowsRead: number;
+  campaignRows: number;
+  applied: number;
+  /** The same transaction and status twice within the chunk (applied once). */
+  duplicateRows: number;
+  ignored: Record<IgnoredReason, number>;
+  rejected: number;
+}
+
+export interface RejectedLine {
+  line: number;
+  code: string;
+  detail: string;
+}
+
+/** Feed wins; the real-time amount is kept for the report. */
+export interface AmountMismatch {
+  transactionId: string;
+  memberId: string;
+  realtimeAudCents: number;
+  feedAudCents: number;
+}
+
+/** Written after a chunk's effects: a checkpointed chunk is never applied again by its run. */
+export interface ChunkCheckpoint {
+  id: string;
+  runId: string;
+  businessDate: string;
+  version: number;
+  index: number;
+  /** The byte range it covered: a checkpoint only counts for a plan with the same range. */
+  offset: number;
+  end: number;
+  tally: ChunkTally;
+  /** Capped at {@link REPORT_LIST_LIMIT}; the quarantine holds all of them. */
+  rejected: RejectedLine[];
+  /** `transactionId|status` of each applied observation: the report de-duplicates across chunks. */
+  appliedKeys: string[];
+  /** The subset of `appliedKeys` that met a real-time record in the ledger. */
+  matchedKeys: string[];
+  mismatches: AmountMismatch[];
+  /** Members signalled with observations, and members put on hold (a corrected file signals both). */
+  members: string[];
+  heldMembers: string[];
+  completedAt: string;
+}
+
+export interface ReconciliationReport {
+  rowsRead: number;
+  campaignRows: number;
+  applied: number;
+  duplicateRows: number;
+  ignored: Record<IgnoredReason, number>;
+  rejected: { count: number; lines: RejectedLine[] };
+  matchedRealtime: number;
+  feedOnly: number;
+  amountMismatches: { count: number; items: AmountMismatch[] };
+  /** Real-time SETTLED, absent from every feed known on or before `since`. */
+  missingFromFeed: {
+    since: string;
+    count: number;
+    items: { transactionId: string; memberId: string; realtimeSettledOn: string }[];
+  };
+  /** Members of lower versions signalled with an empty batch by this (corrected) run. */
+  retractedMembers: number;
+}
+
+export interface FeedRun {
+  id: string;
+  businessDate: string;
+  version: number;
+  sha256: string;
+  file: string;
+  rowCount: number;
+  status: FeedRunStatus;
+  reason?: FeedRunReason;
+  plan?: { data: DataRef; chunks: ChunkPlan[] };
+  report?: ReconciliationReport;
+  duplicateDrops: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The entity input of `applyFeedBatch` (see the member entity). */
+export interface FeedBatch {
+  businessDate: string;
+  version: number;
+  observations: Observation[];
+  /** When the feed applied it (entity operations take time as data). */
+  at: string;
+}
+
+/** The entity input of `hold`: `ref` is the quarantine id of the member's first bad row in the chunk. */
+export interface FeedHold {
+  businessDate: string;
+  version: number;
+  ref: string;
+  reason: string;
+  at: string;
+}
+
+/** Lists stored in run documents stay bounded whatever the file holds. */
+export const REPORT_LIST_LIMIT = 1000;
+
+export function emptyTally(): ChunkTally {
+  return {
+    rowsRead: 0,
+    campaignRows: 0,
+    applied: 0,
+    duplicateRows: 0,
+    ignored: { NON_CAMPAIGN_MEMBER: 0, NON_QUALIFYING_TYPE: 0, UNKNOWN_METHOD: 0 },
+    rejected: 0,
+  };
+}

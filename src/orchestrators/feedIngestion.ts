@@ -1,0 +1,96 @@
+import type { OrchestrationContext, OrchestrationHandler, RetryOptions, Task } from 'durable-functions';
+import * as df from 'durable-functions';
+import {
+  chunkResultSchema,
+  completeResultSchema,
+  feedOrchestrationInputSchema,
+  stopResultSchema,
+  verifyResultSchema,
+  type ChunkResultPayload,
+} from '../feed/durable';
+import {
+  FEED_APPLY_CHUNK_ACTIVITY,
+  FEED_COMPLETE_ACTIVITY,
+  FEED_STOP_ACTIVITY,
+  FEED_VERIFY_ACTIVITY,
+} from '../feed/names';
+import { progressLine } from '../feed/progress';
+
+/** Transient faults (storage, Cosmos) retry with backoff; file problems are returned values, never thrown. */
+const RETRY: RetryOptions = Object.assign(new df.RetryOptions(5_000, 5), {
+  backoffCoefficient: 2,
+  maxRetryIntervalInMilliseconds: 120_000,
+});
+
+/**
+ * One feed run: verify (nothing applied unless the file is exactly the manifest's), apply the chunks not
+ * yet checkpointed, `parallelism` at a time, then complete (report + watermark). Deterministic: time
+ * comes from the durable context and every decision from activity results. Its sequence of yields is a
+ * contract with running instances: change it only under a new orchestrator name.
+ */
+export const feedIngestion: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const input = feedOrchestrationInputSchema.parse(context.df.getInput());
+  const { manifest } = input;
+  const verified = verifyResultSchema.parse(
+    yield context.df.callActivityWithRetry(FEED_VERIFY_ACTIVITY, RETRY, input),
+  );
+  if (verified.kind !== 'VERIFIED') return verified;
+
+  const { runId, chunks, data } = verified;
+  const pending = chunks.filter((c) => !verified.done.includes(c.index));
+  const startedMs = context.df.currentUtcDateTime.getTime();
+  let rowsDone = chunks.filter((c) => verified.done.includes(c.index)).reduce((n, c) => n + c.rows, 0);
+  for (let i = 0; i < pending.length; i += input.parallelism) {
+    const batch: Task[] = pending.slice(i, i + input.parallelism).map((chunk) =>
+      context.df.callActivityWithRetry(FEED_APPLY_CHUNK_ACTIVITY, RETRY, {
+        runId,
+        businessDate: manifest.businessDate,
+        version: manifest.version,
+        file: manifest.file,
+        data,
+        chunk,
+        chunkCount: chunks.length,
+        maxAmountCents: input.maxAmountCents,
+      }),
+    );
+    const results: ChunkResultPayload[] = (yield context.df.Task.all(batch)).map((r: unknown) =>
+      chunkResultSchema.parse(r),
+    );
+    const stop = results.find((r) => r.kind === 'SUPERSEDED' || r.kind === 'DATA_CHANGED');
+    if (stop) {
+      const reason =
+        stop.kind === 'SUPERSEDED'
+          ? { code: 'SUPERSEDED' as const, detail: `a higher version (${stop.by}) arrived while applying` }
+          : {
+              code: 'DATA_CHANGED' as const,
+              detail: `the verified data blob changed before chunk ${stop.index} was read`,
+            };
+      const stopJob = { runId, businessDate: manifest.businessDate, reason };
+      return stopResultSchema.parse(
+        yield context.df.callActivityWithRetry(FEED_STOP_ACTIVITY, RETRY, stopJob),
+      );
+    }
+    rowsDone += results.reduce((n, r) => n + (r.kind === 'APPLIED' || r.kind === 'SKIPPED' ? r.rows : 0), 0);
+    context.df.setCustomStatus({
+      runId,
+      rowsDone,
+      rowsTotal: manifest.rowCount,
+      chunksDone: Math.min(i + batch.length, pending.length),
+    });
+    if (!context.df.isReplaying) {
+      context.log(
+        progressLine(runId, rowsDone, manifest.rowCount, startedMs, context.df.currentUtcDateTime.getTime()),
+      );
+    }
+  }
+  const completeJob = {
+    runId,
+    businessDate: manifest.businessDate,
+    version: manifest.version,
+    chunkCount: chunks.length,
+    feedStartDate: input.feedStartDate,
+  };
+  return completeResultSchema.parse(
+    yield context.df.callActivityWithRetry(FEED_COMPLETE_ACTIVITY, RETRY, completeJob),
+  );
+};

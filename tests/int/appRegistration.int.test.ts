@@ -1,0 +1,55 @@
+import '../../src/index';
+import { currentRegistry } from '../../local/functionsCore';
+import { ACTIVITIES, MEMBER_CAMPAIGN_ORCHESTRATOR, MEMBER_ENTITY, OUTBOX_ENTITY } from '../../src/durableNames';
+import * as feedNames from '../../src/feed/names';
+
+// The entry point is what Azure loads: a function missing from it never runs, and an orchestrator
+// calling an unregistered activity fails at run time, so check every name the code calls.
+describe('the Functions entry point (src/index.ts)', () => {
+  const registry = currentRegistry();
+  const byName = new Map(registry.functions.map((f) => [f.name, f.trigger.type]));
+
+  it('registers every trigger of the product', () => {
+    expect(Object.fromEntries(byName)).toEqual({
+      [MEMBER_ENTITY]: 'entityTrigger',
+      [OUTBOX_ENTITY]: 'entityTrigger',
+      [MEMBER_CAMPAIGN_ORCHESTRATOR]: 'orchestrationTrigger',
+      [ACTIVITIES.recordDecision]: 'activityTrigger',
+      [ACTIVITIES.issuePoints]: 'activityTrigger',
+      [ACTIVITIES.recordIssuance]: 'activityTrigger',
+      [ACTIVITIES.raiseAlert]: 'activityTrigger',
+      enrol: 'httpTrigger',
+      myProgress: 'httpTrigger',
+      acknowledgeCelebration: 'httpTrigger',
+      opsMember: 'httpTrigger',
+      opsRedrive: 'httpTrigger',
+      opsFunnel: 'httpTrigger',
+      opsQuarantine: 'httpTrigger',
+      opsFeeds: 'httpTrigger',
+      opsFeedDate: 'httpTrigger',
+      health: 'httpTrigger',
+      cardTransactions: 'serviceBusTrigger',
+      sweep: 'timerTrigger',
+      notifyDispatcher: 'timerTrigger',
+      feedManifest: 'blobTrigger',
+      [feedNames.FEED_ORCHESTRATOR]: 'orchestrationTrigger',
+      [feedNames.FEED_VERIFY_ACTIVITY]: 'activityTrigger',
+      [feedNames.FEED_APPLY_CHUNK_ACTIVITY]: 'activityTrigger',
+      [feedNames.FEED_COMPLETE_ACTIVITY]: 'activityTrigger',
+      [feedNames.FEED_STOP_ACTIVITY]: 'activityTrigger',
+      [feedNames.FEED_GET_WATERMARK_ACTIVITY]: 'activityTrigger',
+    });
+  });
+
+  it('registers every activity the member orchestrator calls, including the feed watermark', () => {
+    for (const name of Object.values(ACTIVITIES)) expect([name, byName.get(name)]).toEqual([name, 'activityTrigger']);
+  });
+
+  it('binds the Service Bus trigger and timers to settings, not literals', () => {
+    const bindingOf = (name: string) => registry.find(name)?.trigger;
+    expect(bindingOf('cardTransactions')).toMatchObject({ queueName: '%TRANSACTIONS_QUEUE%', connection: 'ServiceBusConnection' });
+    expect(bindingOf('sweep')).toMatchObject({ schedule: '%SWEEP_SCHEDULE%' });
+    expect(bindingOf('notifyDispatcher')).toMatchObject({ schedule: '%NOTIFY_SCHEDULE%' });
+    expect(bindingOf('feedManifest')).toMatchObject({ path: '%FEED_CONTAINER%/{name}', connection: 'FeedStorage', source: 'EventGrid' });
+  });
+});
