@@ -1,0 +1,97 @@
+import { HttpRequest, HttpResponse } from '@azure/functions';
+import type { RegisteredFunction } from '../functionsCore';
+import { applyIdentityEdge } from './identity';
+import type { Invoker } from './invoke';
+import { compileRoute, matchRoute, type CompiledRoute } from './routes';
+import { wallClockMs } from './wallClock';
+
+export interface PlainRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+export interface PlainResponse {
+  status: number;
+  headers: [string, string][];
+  body: Buffer;
+}
+
+export interface HttpFunctionsOptions {
+  invoker: Invoker;
+  secret: Buffer;
+  routePrefix?: string;
+}
+
+const json = (status: number, body: unknown): PlainResponse => ({
+  status,
+  headers: [['content-type', 'application/json; charset=utf-8']],
+  body: Buffer.from(JSON.stringify(body)),
+});
+
+/** Normalises a handler result the way `toRpcHttp` does: an `HttpResponse` or a plain `HttpResponseInit`. */
+export async function toPlainResponse(result: unknown): Promise<PlainResponse> {
+  if (result === undefined || result === null) return { status: 204, headers: [], body: Buffer.alloc(0) };
+  if (typeof result !== 'object')
+    throw new Error(
+      'The HTTP response must be an object with optional properties "body", "status", "headers", and "cookies".',
+    );
+  const response = result instanceof HttpResponse ? result : new HttpResponse(result);
+  const headers = [...response.headers.entries()];
+  for (const cookie of response.cookies)
+    headers.push([
+      'set-cookie',
+      `${cookie.name}=${cookie.value}${cookie.path ? `; Path=${cookie.path}` : ''}`,
+    ]);
+  return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
+}
+
+/**
+ * Serves `httpTrigger` functions below the route prefix: route templates and methods as the host reads
+ * them, `authLevel` ignored, the identity edge applied before the app sees any header.
+ */
+export function createHttpFunctions(functions: RegisteredFunction[], opts: HttpFunctionsOptions) {
+  const prefix = (opts.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
+  const routes: CompiledRoute<RegisteredFunction>[] = functions.map((fn) => {
+    const methods = fn.trigger['methods'] as string[] | undefined;
+    return compileRoute(String(fn.trigger['route'] ?? fn.name), methods, fn);
+  });
+  return {
+    routes: routes.map((r) => ({
+      name: r.target.name,
+      route: `/${prefix}/${r.template}`,
+      methods: r.methods ? [...r.methods] : ['*'],
+    })),
+    owns(pathname: string): boolean {
+      return prefix === '' || pathname === `/${prefix}` || pathname.startsWith(`/${prefix}/`);
+    },
+    async handle(req: PlainRequest): Promise<PlainResponse> {
+      const path = req.url.pathname.slice(prefix === '' ? 0 : prefix.length + 1);
+      const found = matchRoute(routes, req.method, path);
+      if (found.kind === 'none')
+        return json(404, { error: `no function for ${req.method} ${req.url.pathname}` });
+      if (found.kind === 'methodNotAllowed') {
+        return {
+          ...json(405, { error: `${req.method} not allowed` }),
+          headers: [['allow', found.allowed.join(', ')]],
+        };
+      }
+      const headers = applyIdentityEdge(req.headers, opts.secret, wallClockMs());
+      const hasBody = !['GET', 'HEAD'].includes(req.method) && req.body.length > 0;
+      const request = new HttpRequest({
+        method: req.method,
+        url: req.url.toString(),
+        headers,
+        params: found.params,
+        ...(hasBody ? { body: { bytes: req.body } } : {}),
+      });
+      const result = await opts.invoker.invoke({
+        fn: found.target,
+        triggerInput: request,
+        detail: `${req.method} ${req.url.pathname}`,
+      });
+      return toPlainResponse(result);
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { virtualClock } from '../../local/clock';
+import type { RegisteredFunction } from '../../local/functionsCore';
+import { Registry } from '../../local/functionsCore';
+import { createInvoker } from '../../local/host/invoke';
+import { QueueStore } from '../../local/host/queueStore';
+import { ServiceBusTriggers } from '../../local/host/serviceBusTrigger';
+import { openDb } from '../../local/host/sqlite';
+
+const START = Date.parse('2026-11-25T00:00:00Z');
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'host-queue-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function queueFunction(handler: RegisteredFunction['handler']): Registry {
+  const registry = new Registry();
+  registry.functions.push({
+    name: 'onTransaction',
+    bindings: {
+      msg: {
+        type: 'serviceBusTrigger',
+        direction: 'in',
+        queueName: 'card-transactions',
+        connection: 'ServiceBusConnection',
+      },
+    },
+    trigger: {
+      type: 'serviceBusTrigger',
+      direction: 'in',
+      queueName: 'card-transactions',
+      connection: 'ServiceBusConnection',
+      name: 'msg',
+    },
+    handler,
+  });
+  return registry;
+}
+
+describe('local Service Bus queue across a crash', () => {
+  it('delivers a message that was in flight when the process died again, with its delivery count raised', async () => {
+    const path = join(dir, 'host.sqlite');
+    // first life: the message is taken (locked, delivery 1) and the process dies before completing it
+    const first = openDb(path);
+    const store = new QueueStore(first);
+    store.enqueue(
+      'card-transactions',
+      { messageId: 'T-1:SETTLED', body: '{"transactionId":"T-1"}' },
+      START,
+      Date.now(),
+    );
+    expect(store.lease('card-transactions', 16, Date.now()).map((m) => m.deliveryCount)).toEqual([1]);
+    first.close();
+
+    // second life: a new host on the same file
+    const db = openDb(path);
+    const seen: { body: unknown; meta: Record<string, unknown> }[] = [];
+    const registry = queueFunction(async (body, ctx) => {
+      seen.push({ body, meta: (ctx as { triggerMetadata: Record<string, unknown> }).triggerMetadata });
+    });
+    const clock = virtualClock(START + 60_000);
+    const lines: string[] = [];
+    const triggers = new ServiceBusTriggers(registry.functions, {
+      store: new QueueStore(db),
+      invoker: createInvoker(registry, (l) => lines.push(l)),
+      clock,
+      log: (l) => lines.push(l),
+    });
+    triggers.start();
+    await triggers.whenIdle();
+    await triggers.stop();
+    db.close();
+
+    expect(seen).toEqual([
+      {
+        body: { transactionId: 'T-1' },
+        meta: expect.objectContaining({
+          messageId: 'T-1:SETTLED',
+          deliveryCount: 2,
+          enqueuedTimeUtc: '2026-11-25T00:00:00.000Z',
+        }),
+      },
+    ]);
+    expect(
+      lines.some((l) => l.includes('1 message(s) in flight at the last stop will be delivered again')),
+    ).toBe(true);
+  });
+
+  it('keeps an undelivered message through a restart and counts nothing twice once completed', async () => {
+    const path = join(dir, 'host.sqlite');
+    const first = openDb(path);
+    new QueueStore(first).enqueue('card-transactions', { body: 'not json' }, START, Date.now());
+    first.close();
+
+    const db = openDb(path);
+    const store = new QueueStore(db);
+    const bodies: unknown[] = [];
+    const registry = queueFunction(async (body) => void bodies.push(body));
+    const triggers = new ServiceBusTriggers(registry.functions, {
+      store,
+      invoker: createInvoker(registry, () => undefined),
+      clock: virtualClock(START),
+      log: () => undefined,
+    });
+    triggers.start();
+    await triggers.whenIdle();
+    await triggers.stop();
+    expect(bodies).toEqual(['not json']);
+    expect(store.hasPending('card-transactions')).toBe(false);
+    db.close();
+  });
+});

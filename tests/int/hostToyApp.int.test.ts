@@ -1,0 +1,338 @@
+import { BlobServiceClient } from '@azure/storage-blob';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { virtualClock, type VirtualClock } from '../../local/clock';
+import { createDurableEngine, type DurableEngine } from '../../local/durable';
+import { startAzurite, type RunningAzurite } from '../../local/emulators/azurite';
+import { currentRegistry } from '../../local/functionsCore';
+import { ADMIN_KEY_HEADER } from '../../local/host/admin';
+import { LocalNamespace } from '../../local/host/broker';
+import { startHost, type RunningHost } from '../../local/host/host';
+import { createServiceBusModule } from '../../local/host/serviceBusShim';
+import { openDb, type Db } from '../../local/host/sqlite';
+
+interface ToyEvent {
+  kind: string;
+  [key: string]: unknown;
+}
+
+const START = Date.parse('2026-11-25T00:00:00Z');
+const lines: string[] = [];
+let dataDir: string;
+let azurite: RunningAzurite;
+let db: Db;
+let clock: VirtualClock;
+let engine: DurableEngine;
+let host: RunningHost;
+let events: ToyEvent[];
+const savedEnv = { ...process.env };
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+const admin = async (
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown }> => {
+  const res = await fetch(`${host.baseUrl}${path}`, {
+    method,
+    headers: { [ADMIN_KEY_HEADER]: host.adminKey, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, json: await res.json() };
+};
+const idle = async (): Promise<void> =>
+  expect((await admin('GET', '/_local/idle?timeoutMs=10000')).status).toBe(200);
+const eventsOf = (kind: string, id?: string): ToyEvent[] =>
+  events.filter(
+    (e) => e.kind === kind && (id === undefined || (e['message'] as { id?: string } | undefined)?.id === id),
+  );
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'host-toy-'));
+  azurite = await startAzurite(join(dataDir, 'azurite'), 0);
+  const port = await freePort();
+  Object.assign(process.env, {
+    TOY_QUEUE: 'toy-queue',
+    TOY_SCHEDULE: '0 */5 * * * *',
+    LOCAL_BLOB_FILTER__toyManifest: '.manifest.json',
+    FeedStorage: azurite.connectionString,
+    ServiceBusConnection:
+      'Endpoint=sb://local.servicebus.windows.net/;SharedAccessKeyName=x;SharedAccessKey=y',
+    WEBSITE_HOSTNAME: `127.0.0.1:${port}`,
+  });
+  db = openDb(join(dataDir, 'host.sqlite'));
+  clock = virtualClock(START);
+  const namespace = new LocalNamespace(db, clock);
+  // Jest's module registry bypasses Module.prototype.require, so the shim is supplied as a mock here.
+  jest.doMock('@azure/service-bus', () => createServiceBusModule(namespace));
+  // loaded after the mock and the environment are in place, as the worker loads an app
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  events = (require('../fixtures/toy-app/index.js') as { events: ToyEvent[] }).events;
+  const registry = currentRegistry();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  engine = createDurableEngine({
+    registry,
+    dbPath: join(dataDir, 'durable.sqlite'),
+    clock,
+    baseUrl,
+    log: (l) => lines.push(l),
+  });
+  await engine.start();
+  host = await startHost({
+    registry,
+    namespace,
+    db,
+    dataDir,
+    clock,
+    engine,
+    log: (l) => lines.push(l),
+    port,
+    redeliveryDelayMs: 5,
+    blobPollIntervalMs: 60_000,
+    virtualTimerMinIntervalMs: 0,
+    bodyLimitBytes: 1024,
+  });
+}, 30_000);
+
+afterAll(async () => {
+  if (process.env['HOST_TEST_LOG']) console.log(lines.join('\n'));
+  await host?.stop();
+  await engine?.stop();
+  db?.close();
+  await azurite?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  process.env = savedEnv;
+});
+
+describe('HTTP triggers', () => {
+  it('matches route templates, optional parameters and query strings', async () => {
+    const named = await fetch(`${host.baseUrl}/api/hello/bob?q=1`);
+    expect(named.status).toBe(200);
+    expect(await named.json()).toMatchObject({ name: 'bob', query: '1', principal: null });
+    expect(await (await fetch(`${host.baseUrl}/api/HELLO`)).json()).toMatchObject({ name: 'world' });
+  });
+
+  it('answers 405 for a known route with another method, 404 for unknown routes', async () => {
+    const wrongMethod = await fetch(`${host.baseUrl}/api/hello/bob`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    expect((await fetch(`${host.baseUrl}/api/nothing/here`)).status).toBe(404);
+  });
+
+  it('passes the body through and refuses bodies over the limit', async () => {
+    const ok = await fetch(`${host.baseUrl}/api/echo`, { method: 'POST', body: 'ping' });
+    expect(await ok.text()).toBe('ping');
+    expect((await fetch(`${host.baseUrl}/api/echo`, { method: 'POST', body: 'x'.repeat(2048) })).status).toBe(
+      413,
+    );
+  });
+
+  it('turns a handler failure into a bare 500 and logs the cause', async () => {
+    const res = await fetch(`${host.baseUrl}/api/boom`);
+    expect(res.status).toBe(500);
+    expect(lines.some((l) => l.includes('boom (httpTrigger) ERROR') && l.includes('kaboom'))).toBe(true);
+  });
+});
+
+describe('identity edge', () => {
+  it('strips a spoofed principal and admits a minted dev token with its roles', async () => {
+    const spoofed = Buffer.from(JSON.stringify({ claims: [{ typ: 'roles', val: 'ops' }] })).toString(
+      'base64',
+    );
+    const anonymous = (await (
+      await fetch(`${host.baseUrl}/api/hello`, {
+        headers: { 'x-ms-client-principal': spoofed, 'x-ms-client-principal-id': 'M-666' },
+      })
+    ).json()) as Record<string, unknown>;
+    expect(anonymous).toMatchObject({ principal: null, principalId: null });
+
+    const { json } = await admin('POST', '/_local/tokens', { ops: true });
+    const token = (json as { token: string }).token;
+    const authed = (await (
+      await fetch(`${host.baseUrl}/api/hello`, {
+        headers: { authorization: `Bearer ${token}`, 'x-ms-client-principal': spoofed },
+      })
+    ).json()) as {
+      principal: string;
+      principalId: string;
+    };
+    const principal = JSON.parse(Buffer.from(authed.principal, 'base64').toString('utf8')) as {
+      claims: { typ: string; val: string }[];
+    };
+    expect(authed.principalId).toBe('ops-local');
+    expect(principal.claims).toContainEqual({ typ: 'roles', val: 'ops' });
+  });
+
+  it('gives no principal for a tampered token', async () => {
+    const { json } = await admin('POST', '/_local/tokens', { member: 'M-1' });
+    const [prefix, body, mac] = (json as { token: string }).token.split('.');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body as string, 'base64url').toString()), roles: ['ops'] }),
+    ).toString('base64url');
+    const res = (await (
+      await fetch(`${host.baseUrl}/api/hello`, {
+        headers: { authorization: `Bearer ${prefix}.${forged}.${mac}` },
+      })
+    ).json()) as Record<string, unknown>;
+    expect(res['principal']).toBeNull();
+  });
+
+  it('refuses the admin API without the data-dir admin key', async () => {
+    expect(
+      (await fetch(`${host.baseUrl}/_local/tokens`, { method: 'POST', body: '{"ops":true}' })).status,
+    ).toBe(401);
+  });
+});
+
+describe('Service Bus queue trigger', () => {
+  it('delivers a JSON body with the broker metadata and publishes through the shim with duplicate detection', async () => {
+    await clock.advance(60_000);
+    const sent = await admin('POST', '/_local/queues/toy-queue/messages', {
+      body: { id: 'ok-1' },
+      messageId: 'T-1:SETTLED',
+      applicationProperties: { Source: 'test' },
+    });
+    expect(sent.status).toBe(202);
+    await idle();
+    const [delivery] = eventsOf('queue', 'ok-1');
+    expect(delivery).toMatchObject({
+      deliveryCount: 1,
+      messageId: 'T-1:SETTLED',
+      enqueuedTimeUtc: '2026-11-25T00:01:00.000Z',
+      applicationProperties: { source: 'test' },
+    });
+    const topic = (await admin('GET', '/_local/topics/toy-events/messages')).json as {
+      messageId: string;
+      body: string;
+    }[];
+    expect(
+      topic.filter((m) => m.messageId === 'ok-1:done').map((m) => JSON.parse(m.body) as unknown),
+    ).toEqual([{ id: 'ok-1', at: '2026-11-25T00:01:00.000Z' }]);
+  });
+
+  it('redelivers after a failure with the delivery count raised', async () => {
+    await admin('POST', '/_local/queues/toy-queue/messages', { body: { id: 'flaky', failTimes: 2 } });
+    await idle();
+    expect(eventsOf('queue', 'flaky').map((e) => e['deliveryCount'])).toEqual([1, 2, 3]);
+    const topic = (await admin('GET', '/_local/topics/toy-events/messages')).json as { messageId: string }[];
+    expect(topic.some((m) => m.messageId === 'flaky:done')).toBe(true);
+  });
+
+  it('dead-letters after the tenth failed delivery', async () => {
+    await admin('POST', '/_local/queues/toy-queue/messages', {
+      body: { id: 'doomed', alwaysFail: true },
+      messageId: 'doomed-1',
+    });
+    await idle();
+    expect(eventsOf('queue', 'doomed')).toHaveLength(10);
+    const dead = (await admin('GET', '/_local/queues/toy-queue/deadletters')).json as {
+      messageId: string;
+      reason: string;
+      deliveryCount: number;
+      description: string;
+    }[];
+    expect(dead).toEqual([
+      expect.objectContaining({
+        messageId: 'doomed-1',
+        reason: 'MaxDeliveryCountExceeded',
+        deliveryCount: 10,
+        description: 'toy failure doomed #10',
+      }),
+    ]);
+  });
+});
+
+describe('blob trigger on Azurite', () => {
+  it('invokes once per blob version with the content as a Buffer and the blob metadata', async () => {
+    const csv = 'a,b\n1,2\n"x\ny",3\n';
+    const drop = await admin('POST', '/_local/feeds', {
+      businessDate: '2026-11-24',
+      csv,
+      container: 'toy-drops',
+    });
+    expect(drop.json).toMatchObject({
+      rowCount: 2,
+      dataBlob: 'transactions-2026-11-24.csv',
+      manifestBlob: 'transactions-2026-11-24.manifest.json',
+    });
+    const blobs = eventsOf('blob');
+    expect(blobs.map((b) => b['name']).sort()).toEqual([
+      'transactions-2026-11-24.csv',
+      'transactions-2026-11-24.manifest.json',
+    ]);
+    expect(blobs.find((b) => b['name'] === 'transactions-2026-11-24.csv')).toMatchObject({
+      isBuffer: true,
+      blobTrigger: 'toy-drops/transactions-2026-11-24.csv',
+      text: csv,
+    });
+    const manifest = JSON.parse(
+      String(blobs.find((b) => String(b['name']).endsWith('.json'))?.['text']),
+    ) as Record<string, unknown>;
+    expect(manifest).toMatchObject({
+      businessDate: '2026-11-24',
+      file: 'transactions-2026-11-24.csv',
+      rowCount: 2,
+      version: 1,
+    });
+    expect(manifest['sha256']).toBe(createHash('sha256').update(csv).digest('hex'));
+
+    expect(eventsOf('manifest').map((b) => b['name'])).toEqual(['transactions-2026-11-24.manifest.json']);
+
+    await host.blobs.pollNow();
+    expect(eventsOf('blob')).toHaveLength(2);
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      'toy-drops',
+    );
+    await container.getBlockBlobClient('transactions-2026-11-24.csv').uploadData(Buffer.from('changed'));
+    await host.blobs.pollNow();
+    expect(eventsOf('blob').map((b) => b['text'])).toContain('changed');
+    expect(eventsOf('blob')).toHaveLength(3);
+  });
+
+  it('gives up on a blob version after five failed attempts', async () => {
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      'toy-drops',
+    );
+    await container.getBlockBlobClient('poison.txt').uploadData(Buffer.from('poison'));
+    for (let i = 0; i < 7; i += 1) await host.blobs.pollNow();
+    expect(eventsOf('blob').filter((b) => b['name'] === 'poison.txt')).toHaveLength(5);
+  });
+});
+
+describe('timer trigger on the virtual clock', () => {
+  it('fires each occurrence in order as the clock advances', async () => {
+    const before = eventsOf('timer').length;
+    const { json } = await admin('POST', '/_local/clock/advance', { by: '10m' });
+    expect(json).toMatchObject({ mode: 'virtual', now: '2026-11-25T00:11:00.000Z' });
+    const fired = eventsOf('timer').slice(before);
+    expect(fired.map((e) => (e['scheduleStatus'] as { next: string }).next)).toEqual([
+      '2026-11-25T00:05:00.000Z',
+      '2026-11-25T00:10:00.000Z',
+    ]);
+    expect(fired.every((e) => e['isPastDue'] === false)).toBe(true);
+  });
+});
+
+describe('durable client through the host', () => {
+  it('starts an orchestration via df.getClient and serves its status on the webhook routes', async () => {
+    const started = await fetch(`${host.baseUrl}/api/orchestrators/toy`, { method: 'POST', body: 'Tokyo' });
+    expect(started.status).toBe(202);
+    const { statusQueryGetUri } = (await started.json()) as { statusQueryGetUri: string };
+    await idle();
+    const status = (await (await fetch(statusQueryGetUri)).json()) as {
+      runtimeStatus: string;
+      output: unknown;
+    };
+    expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'hello Tokyo' });
+  });
+});
