@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storedEnrolmentSchema } from '../adapters/documents/member';
 import { observationSchema } from '../adapters/documents/observation';
 import {
   acknowledge,
@@ -6,7 +7,6 @@ import {
   addHold,
   addObservations,
   applyFeedBatch,
-  campaignConfigSchema,
   CELEBRATION_KINDS,
   decide,
   newLedger,
@@ -39,19 +39,7 @@ const instant = z.iso.datetime({ offset: true });
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** A domain Enrolment as durable input (the orchestrator carries one so it can enrol the entity itself). */
-export const enrolmentSchema = z.object({
-  memberId: z.string().min(1),
-  campaignId: z.string().min(1),
-  enrolledAt: instant,
-  config: campaignConfigSchema,
-  window: z.object({
-    enrolledAt: instant,
-    day0: localDate,
-    windowClosesAt: instant,
-    lastGraceDate: localDate,
-    evaluationAt: instant,
-  }),
-});
+export const enrolmentSchema = storedEnrolmentSchema.omit({ decidedAt: true });
 
 /** Durable inputs are validated like any boundary: a malformed signal changes nothing. */
 export const operationInputs = {
