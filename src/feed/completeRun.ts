@@ -47,6 +47,12 @@ export async function completeRun(deps: FeedDeps, job: CompleteJob, log: FeedLog
       `rejected=${report.rejected.count} matched=${report.matchedRealtime} mismatches=${report.amountMismatches.count} ` +
       `missingFromFeed=${report.missingFromFeed.count} watermark=${watermark ?? 'none'}`,
   );
+  if (report.missingFromFeed.count > 0) {
+    // SPEC §3: seen SETTLED in real time, absent from the feed after 3 business days: flagged for ops.
+    log.warn(
+      `OPS_ALERT FEED_MISSING_SETTLEMENT run=${job.runId} count=${report.missingFromFeed.count} since=${since}`,
+    );
+  }
   return { kind: 'COMPLETED', runId: job.runId, watermark };
 }
 

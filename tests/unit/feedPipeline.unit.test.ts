@@ -60,6 +60,12 @@ describe('feed pipeline: the hand-made file', () => {
         items: [{ transactionId: 'T-99', memberId: 'M-3', realtimeSettledOn: '2026-11-20' }],
       },
     });
+    // The missing settlement is flagged for ops with the alert code the alert rule matches.
+    expect(h.log.lines).toContainEqual(
+      expect.stringMatching(
+        /^OPS_ALERT FEED_MISSING_SETTLEMENT run=2026-11-25:v1:\w+ count=1 since=2026-11-22$/,
+      ),
+    );
     expect(report?.rejected.count).toBe(5);
     expect(report?.rejected.lines.map((l) => [l.line, l.code])).toEqual([
       [9, 'TX.BAD_AUD_AMOUNT'],
