@@ -8,16 +8,35 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
 const determinism = {
   'no-restricted-syntax': [
     'error',
-    { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Replayed code must not read the wall clock: use context.df.currentUtcDateTime or pass time in.' },
-    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Replayed code must not read the wall clock: use context.df.currentUtcDateTime or pass time in.' },
-    { selector: "MemberExpression[object.name='Math'][property.name='random']", message: 'Replayed code must not use Math.random: use context.df.newGuid.' },
-    { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Replayed code must not read process.env: pass configuration in as input.' },
+    {
+      selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+      message:
+        'Replayed code must not read the wall clock: use context.df.currentUtcDateTime or pass time in.',
+    },
+    {
+      selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+      message:
+        'Replayed code must not read the wall clock: use context.df.currentUtcDateTime or pass time in.',
+    },
+    {
+      selector: "MemberExpression[object.name='Math'][property.name='random']",
+      message: 'Replayed code must not use Math.random: use context.df.newGuid.',
+    },
+    {
+      selector: "MemberExpression[object.name='process'][property.name='env']",
+      message: 'Replayed code must not read process.env: pass configuration in as input.',
+    },
   ],
-  'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in replayed code.' })) }],
+  'no-restricted-imports': [
+    'error',
+    { paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in replayed code.' })) },
+  ],
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.local/**', 'tests/fixtures/**', '*.js', '*.mjs'] },
+  {
+    ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.local/**', 'tests/fixtures/**', '*.js', '*.mjs'],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -30,7 +49,10 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
     },
   },
-  { files: ['src/orchestrators/**/*.ts', 'src/entities/**/*.ts', 'tests/fixtures/lint/replayed/**/*.ts'], rules: determinism },
+  {
+    files: ['src/orchestrators/**/*.ts', 'src/entities/**/*.ts', 'tests/fixtures/lint/replayed/**/*.ts'],
+    rules: determinism,
+  },
   {
     files: ['src/domain/**/*.ts'],
     rules: {
@@ -41,7 +63,10 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'The domain is pure: no Node built-ins.' })),
           patterns: [
             { group: ['@azure/*', 'durable-functions'], message: 'The domain is pure: no Azure imports.' },
-            { group: ['../*', '!../domain/*'], message: 'The domain must not depend on code outside src/domain.' },
+            {
+              group: ['../*', '!../domain/*'],
+              message: 'The domain must not depend on code outside src/domain.',
+            },
           ],
         },
       ],

@@ -38,7 +38,9 @@ export class Registry {
   find(name: string, triggerType?: string): RegisteredFunction | undefined {
     const wanted = name.toLowerCase();
     return this.functions.find(
-      (f) => f.name.toLowerCase() === wanted && (!triggerType || f.trigger.type.toLowerCase() === triggerType.toLowerCase()),
+      (f) =>
+        f.name.toLowerCase() === wanted &&
+        (!triggerType || f.trigger.type.toLowerCase() === triggerType.toLowerCase()),
     );
   }
 }

@@ -3,4 +3,13 @@
 import { functionsCoreModule } from './functionsCore';
 
 const core = functionsCoreModule((message) => process.stderr.write(`${message}\n`));
-export const { version, hostVersion, Disposable, setProgrammingModel, getProgrammingModel, registerFunction, registerHook, log } = core;
+export const {
+  version,
+  hostVersion,
+  Disposable,
+  setProgrammingModel,
+  getProgrammingModel,
+  registerFunction,
+  registerHook,
+  log,
+} = core;

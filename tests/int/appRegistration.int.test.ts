@@ -1,6 +1,11 @@
 import '../../src/index';
 import { currentRegistry } from '../../local/functionsCore';
-import { ACTIVITIES, MEMBER_CAMPAIGN_ORCHESTRATOR, MEMBER_ENTITY, OUTBOX_ENTITY } from '../../src/durableNames';
+import {
+  ACTIVITIES,
+  MEMBER_CAMPAIGN_ORCHESTRATOR,
+  MEMBER_ENTITY,
+  OUTBOX_ENTITY,
+} from '../../src/durableNames';
 import * as feedNames from '../../src/feed/names';
 
 // The entry point is what Azure loads: a function missing from it never runs, and an orchestrator
@@ -42,14 +47,22 @@ describe('the Functions entry point (src/index.ts)', () => {
   });
 
   it('registers every activity the member orchestrator calls, including the feed watermark', () => {
-    for (const name of Object.values(ACTIVITIES)) expect([name, byName.get(name)]).toEqual([name, 'activityTrigger']);
+    for (const name of Object.values(ACTIVITIES))
+      expect([name, byName.get(name)]).toEqual([name, 'activityTrigger']);
   });
 
   it('binds the Service Bus trigger and timers to settings, not literals', () => {
     const bindingOf = (name: string) => registry.find(name)?.trigger;
-    expect(bindingOf('cardTransactions')).toMatchObject({ queueName: '%TRANSACTIONS_QUEUE%', connection: 'ServiceBusConnection' });
+    expect(bindingOf('cardTransactions')).toMatchObject({
+      queueName: '%TRANSACTIONS_QUEUE%',
+      connection: 'ServiceBusConnection',
+    });
     expect(bindingOf('sweep')).toMatchObject({ schedule: '%SWEEP_SCHEDULE%' });
     expect(bindingOf('notifyDispatcher')).toMatchObject({ schedule: '%NOTIFY_SCHEDULE%' });
-    expect(bindingOf('feedManifest')).toMatchObject({ path: '%FEED_CONTAINER%/{name}', connection: 'FeedStorage', source: 'EventGrid' });
+    expect(bindingOf('feedManifest')).toMatchObject({
+      path: '%FEED_CONTAINER%/{name}',
+      connection: 'FeedStorage',
+      source: 'EventGrid',
+    });
   });
 });

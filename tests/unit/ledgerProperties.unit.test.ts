@@ -95,13 +95,11 @@ const observationPair = (maxLength: number) =>
 
 /** Any permutation of the list with any elements repeated. */
 const shuffledWithDuplicates = (list: Observation[]) =>
-  fc
-    .array(fc.nat({ max: Math.max(0, list.length - 1) }), { maxLength: list.length })
-    .chain((extra) =>
-      fc.shuffledSubarray([...list, ...extra.map((i) => list[i] as Observation)], {
-        minLength: list.length + extra.length,
-      }),
-    );
+  fc.array(fc.nat({ max: Math.max(0, list.length - 1) }), { maxLength: list.length }).chain((extra) =>
+    fc.shuffledSubarray([...list, ...extra.map((i) => list[i] as Observation)], {
+      minLength: list.length + extra.length,
+    }),
+  );
 
 const NOW_BEFORE = '2026-12-20T00:00:00.000Z';
 const NOW_AFTER = '2027-01-10T00:00:00.000Z';

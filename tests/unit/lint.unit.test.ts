@@ -9,8 +9,13 @@ describe('determinism lint for orchestrators and entities', () => {
   function reported(file: string): string[] {
     const eslintBin = path.join(root, 'node_modules/eslint/bin/eslint.js');
     const target = path.join('tests/fixtures/lint/replayed', file);
-    const run = spawnSync(process.execPath, [eslintBin, '--no-ignore', '--format', 'json', target], { cwd: root, encoding: 'utf8' });
-    const [result] = JSON.parse(run.stdout) as Array<{ messages: Array<{ line: number; ruleId: string | null }> }>;
+    const run = spawnSync(process.execPath, [eslintBin, '--no-ignore', '--format', 'json', target], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    const [result] = JSON.parse(run.stdout) as Array<{
+      messages: Array<{ line: number; ruleId: string | null }>;
+    }>;
     return (result?.messages ?? []).map((m) => `${m.line}:${m.ruleId ?? 'parse-error'}`);
   }
 
