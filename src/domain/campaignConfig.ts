@@ -10,6 +10,15 @@ const positiveInt = z.number().int().positive();
 export const WITHDRAWAL_POLICIES = ['ANY_WITHDRAWAL', 'NET_BALANCE'] as const;
 export type WithdrawalPolicy = (typeof WITHDRAWAL_POLICIES)[number];
 
+const zoneValidity = new Map<string, boolean>();
+
+/** Memoised: validating a zone builds an Intl formatter, and stored configurations are parsed on every operation. */
+function isValidZone(zone: string): boolean {
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) zoneValidity.set(zone, (valid = IANAZone.isValidZone(zone)));
+  return valid;
+}
+
 export const WITHDRAWAL_METHODS = ['CARDHOLDER_TRANSFER', 'BANK_ACCOUNT', 'ATM'] as const;
 export type WithdrawalMethod = (typeof WITHDRAWAL_METHODS)[number];
 
@@ -18,9 +27,7 @@ export const campaignConfigSchema = z.object({
   campaignId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-_]{0,63}$/, 'must be 1-64 letters, digits, - or _'),
   targetAudCents: positiveInt,
   windowDays: positiveInt.max(366),
-  timeZone: z
-    .string()
-    .refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Australia/Sydney'),
+  timeZone: z.string().refine(isValidZone, 'must be an IANA time zone such as Australia/Sydney'),
   graceDays: z.number().int().min(0).max(60),
   rewardPoints: positiveInt,
   withdrawalPolicy: z.enum(WITHDRAWAL_POLICIES),

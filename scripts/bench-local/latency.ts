@@ -1,0 +1,208 @@
+import type { BenchRuntime } from './runtime';
+import { fmt, mapLimit, ok, percentile, sleep } from './util';
+
+export interface LatencyOptions {
+  rate: number;
+  durationS: number;
+  warmupS: number;
+  cohort: number;
+  /** Pause between two progress polls of one member (after the previous answer), at least. */
+  pollMs: number;
+  timeoutMs: number;
+  tag: string;
+}
+
+export interface LatencyResult {
+  messages: number;
+  achievedRate: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+  missed: number;
+  pollsPerMessage: number;
+  publishP50: number;
+  publishP99: number;
+}
+
+interface Member {
+  memberId: string;
+  token: string;
+  expectedCents: number;
+}
+
+/**
+ * Part (a), real clock: enrols a cohort, then publishes one instant (SETTLED) Apple Pay load every
+ * 1/rate s through the admin queue API, open loop (a slow answer never delays the next message), and
+ * polls `GET /api/me/progress` of that member until `progressCents` includes it. Latency = publish sent →
+ * first answer showing it. One poller per member, every `pollMs` after an answer, backing off to 10% of
+ * the oldest outstanding message's age. The first `warmupS` seconds are not counted.
+ */
+export async function runLatency(
+  rt: BenchRuntime,
+  o: LatencyOptions,
+  log: (l: string) => void,
+): Promise<LatencyResult> {
+  const { client } = rt;
+  const enrolToken = await client.token({ enrolment: true });
+  const ids = Array.from({ length: o.cohort }, (_, i) => `L${o.tag}-${String(i).padStart(5, '0')}`);
+  const t0 = performance.now();
+  const members: Member[] = await mapLimit(ids, 16, async (memberId) => {
+    ok(
+      await client.api('POST', '/api/enrolments', { token: enrolToken, body: { memberId } }),
+      `enrolment of ${memberId}`,
+    );
+    return { memberId, token: await client.token({ member: memberId }), expectedCents: 0 };
+  });
+  log(`latency: enrolled ${members.length} members in ${fmt((performance.now() - t0) / 1000)} s`);
+  ok(await client.admin('GET', '/_local/idle?timeoutMs=120000'), 'idle');
+
+  const progressUrl = `${rt.baseUrl}/api/me/progress`;
+  const progressCents = async (m: Member): Promise<number> => {
+    const res = await fetch(progressUrl, { headers: { authorization: `Bearer ${m.token}` } });
+    const body = (await res.json()) as { progressCents?: number };
+    if (res.status !== 200)
+      throw new Error(`progress of ${m.memberId}: HTTP ${res.status} ${JSON.stringify(body)}`);
+    return body.progressCents ?? 0;
+  };
+
+  const warmup = Math.round(o.rate * o.warmupS);
+  const total = warmup + Math.round(o.rate * o.durationS);
+  const latencies: number[] = [];
+  const publishTimes: number[] = [];
+  let missed = 0;
+  let polls = 0;
+  let done = 0;
+  let failures = 0;
+  let firstError: unknown;
+
+  interface Pending {
+    i: number;
+    expected: number;
+    sent: number;
+  }
+  const pendingBy = new Map<string, Pending[]>();
+  const polling = new Set<string>();
+  const settle = (i: number, seenMs: number | undefined): void => {
+    if (i < warmup) return;
+    if (seenMs === undefined) missed += 1;
+    else latencies.push(seenMs);
+  };
+  /** One poller per member, however many of its messages are outstanding: the probe adds no more load than needed. */
+  const pollMember = async (m: Member): Promise<void> => {
+    polling.add(m.memberId);
+    try {
+      for (;;) {
+        const pending = pendingBy.get(m.memberId) ?? [];
+        if (pending.length === 0) return;
+        polls += 1;
+        const cents = await progressCents(m);
+        const at = performance.now();
+        // messages published while the request was under way are in the current list too
+        const still = (pendingBy.get(m.memberId) ?? []).filter((p) => {
+          if (cents >= p.expected) settle(p.i, at - p.sent);
+          else if (at - p.sent > o.timeoutMs) settle(p.i, undefined);
+          else return true;
+          done += 1;
+          return false;
+        });
+        pendingBy.set(m.memberId, still);
+        if (still.length === 0) return;
+        // every pollMs while fresh; then 10% of the oldest message's age, so an overloaded runtime is not
+        // buried under the probe's own reads (the figure stays within ~10% of the true latency)
+        const oldest = Math.min(...still.map((p) => p.sent));
+        await sleep(Math.max(o.pollMs, 0.1 * (performance.now() - oldest)));
+      }
+    } finally {
+      polling.delete(m.memberId);
+    }
+  };
+
+  const one = async (i: number): Promise<void> => {
+    const m = members[i % members.length] as Member;
+    const cents = 100 + (i % 900);
+    m.expectedCents += cents;
+    const expected = m.expectedCents;
+    const amount = (cents / 100).toFixed(2);
+    const at = new Date().toISOString();
+    const transactionId = `T${o.tag}-${i}`;
+    const message = {
+      messageId: `${transactionId}:SETTLED`,
+      body: {
+        transactionId,
+        memberId: m.memberId,
+        type: 'LOAD',
+        method: 'APPLE_PAY',
+        status: 'SETTLED',
+        amount,
+        currency: 'AUD',
+        audAmount: amount,
+        initiatedAt: at,
+        settledAt: at,
+      },
+    };
+    const sent = performance.now();
+    const published = client
+      .admin('POST', '/_local/queues/card-transactions/messages', message)
+      .then((r) => (ok(r, 'publish'), performance.now() - sent));
+    published.catch(() => undefined); // awaited below; keeps an early failure from being unhandled
+    pendingBy.set(m.memberId, [...(pendingBy.get(m.memberId) ?? []), { i, expected, sent }]);
+    const poller = polling.has(m.memberId) ? Promise.resolve() : pollMember(m);
+    const publishMs = await published;
+    if (i >= warmup) publishTimes.push(publishMs);
+    await poller;
+  };
+
+  log(
+    `latency: publishing ${total} messages at ${o.rate}/s (${o.warmupS} s warm-up, ${o.durationS} s measured), poll every ${o.pollMs} ms after an answer`,
+  );
+  const inflight: Promise<void>[] = [];
+  const start = performance.now();
+  let lastSent = start;
+  let measuredStart = start;
+  let reported = start;
+  for (let i = 0; i < total; i += 1) {
+    const due = start + (i * 1000) / o.rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    if (i === warmup) measuredStart = performance.now();
+    lastSent = performance.now();
+    inflight.push(
+      one(i).then(
+        () => undefined,
+        (error: unknown) => {
+          failures += 1;
+          firstError ??= error;
+        },
+      ),
+    );
+    if (performance.now() - reported >= 5000) {
+      reported = performance.now();
+      const sorted = [...latencies].sort((a, b) => a - b);
+      log(
+        `latency: t=${fmt((reported - start) / 1000, 0)} s sent=${i + 1} visible=${done} measured=${sorted.length} p50_ms=${fmt(percentile(sorted, 50))} p99_ms=${fmt(percentile(sorted, 99))} missed=${missed}`,
+      );
+    }
+  }
+  await Promise.all(inflight);
+  while (polling.size > 0) await sleep(10);
+  if (failures > 0)
+    throw new Error(`${failures} message(s) failed; first: ${String(firstError)}`, { cause: firstError });
+  const measured = total - warmup;
+  const sorted = latencies.sort((a, b) => a - b);
+  const pub = publishTimes.sort((a, b) => a - b);
+  return {
+    messages: measured,
+    achievedRate: measured > 1 ? (measured - 1) / ((lastSent - measuredStart) / 1000) : 0,
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? NaN,
+    mean: sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length),
+    missed,
+    pollsPerMessage: polls / Math.max(1, total),
+    publishP50: percentile(pub, 50),
+    publishP99: percentile(pub, 99),
+  };
+}
