@@ -1,12 +1,19 @@
 /** Three tiers, named by suffix: *.unit.test.ts, *.int.test.ts, *.e2e.test.ts (see STYLE.md). */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const tier = (name) => ({
+const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   transform,
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/local/jestFunctionsCore.ts' },
   testMatch: [`<rootDir>/tests/**/*.${name}.test.ts`],
+  ...extra,
 });
 module.exports = {
-  projects: [tier('unit'), tier('int'), tier('e2e')],
+  projects: [
+    tier('unit'),
+    tier('int'),
+    // each e2e file runs the whole runtime (node .local/e2e-dist/local/start.js) in a child process;
+    // globalSetup compiles it once, so a fresh clone needs no prior build
+    tier('e2e', { globalSetup: '<rootDir>/tests/support/e2eGlobalSetup.ts', testTimeout: 180_000 }),
+  ],
 };
