@@ -3,6 +3,7 @@
  * durable-functions replay code, in-memory repositories and blob store, a counting `member` entity):
  * total seconds, and ledger writes + quarantine writes + checkpoint writes + entity operations per
  * campaign row. Cosmos latency is not included (in-memory stores); the counts are what Cosmos would see.
+ * `npm run bench:feed:e2e -- --local [rows] [cohort]` runs the real local runtime instead (e2eLocal.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,10 @@ import { installFunctionsCore } from '../../local/functionsCore';
 installFunctionsCore();
 
 async function main(): Promise<void> {
+  if (process.argv[2] === '--local') {
+    const { runLocalE2e } = await import('./e2eLocal');
+    return runLocalE2e(Number(process.argv[3] ?? 100_000), Number(process.argv[4] ?? 1_000));
+  }
   // Imported after the core module is installed: @azure/functions caches a failed lookup.
   const df = await import('durable-functions');
   const { durableHarness } = await import('../../local/durable/testing/harness');

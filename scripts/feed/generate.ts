@@ -194,12 +194,17 @@ export async function writeFeedFile(path: string, shape: FeedShape): Promise<Gen
 }
 
 /**
- * The benchmark file of `rows` rows under `dir` (CRLF, 5% campaign rows), generated once and reused
- * while its shape is unchanged.
+ * The benchmark file of `rows` rows under `dir` (CRLF, 5% campaign rows, by default a cohort of 20,000),
+ * generated once and reused while its shape is unchanged.
  */
-export async function ensureFeedFile(dir: string, rows: number): Promise<{ path: string; shape: FeedShape }> {
-  const shape: FeedShape = { ...DEFAULT_SHAPE, rows, campaignFraction: 0.05, crlf: true };
-  const path = join(dir, `feed-${rows}.csv`);
+export async function ensureFeedFile(
+  dir: string,
+  rows: number,
+  overrides: Partial<Pick<FeedShape, 'cohortSize'>> = {},
+): Promise<{ path: string; shape: FeedShape }> {
+  const shape: FeedShape = { ...DEFAULT_SHAPE, rows, campaignFraction: 0.05, crlf: true, ...overrides };
+  const suffix = shape.cohortSize === DEFAULT_SHAPE.cohortSize ? '' : `-cohort${shape.cohortSize}`;
+  const path = join(dir, `feed-${rows}${suffix}.csv`);
   const facts = `${path}.json`;
   if (!existsSync(path) || !existsSync(facts) || readFileSync(facts, 'utf8') !== JSON.stringify(shape)) {
     const started = Date.now();

@@ -17,6 +17,8 @@ const CR = 13;
  */
 export class RecordSplitter {
   private carry = '';
+  /** Whether `carry` holds a quote (then the next piece is scanned behind it, quotes and all). */
+  private carryQuoted = false;
   private line: number;
 
   constructor(
@@ -28,9 +30,26 @@ export class RecordSplitter {
 
   /** Feeds the next piece of text; records completed by it are emitted synchronously. */
   push(piece: string): void {
-    const s = this.carry.length > 0 ? this.carry + piece : piece;
+    let s = piece;
     let pos = 0;
-    let quote = s.indexOf(QUOTE);
+    let quote: number;
+    const carry = this.carry;
+    if (carry.length === 0) {
+      quote = piece.indexOf(QUOTE);
+    } else {
+      const nl = piece.indexOf(LF);
+      quote = piece.indexOf(QUOTE);
+      if (!this.carryQuoted && nl >= 0 && (quote < 0 || quote > nl)) {
+        // The unquoted record cut by the previous piece ends in this one: complete it on its own, so
+        // the piece is scanned as decoded (a flat string) rather than copied behind the carry.
+        const head = carry + piece.slice(0, nl);
+        this.emit(head, 0, head.length, false);
+        pos = nl + 1;
+      } else {
+        s = carry + piece;
+        quote = s.indexOf(QUOTE);
+      }
+    }
     for (;;) {
       const nl = s.indexOf(LF, pos);
       if (nl < 0) break;
@@ -46,13 +65,16 @@ export class RecordSplitter {
       this.emit(s, pos, nl, false);
       pos = nl + 1;
     }
+    // `quote` is the first quote at or after `pos`, or -1.
     this.carry = pos === 0 ? s : s.slice(pos);
+    this.carryQuoted = quote >= 0;
   }
 
   /** Flushes a last record without a line ending. `unterminated` means the text ended inside quotes. */
   end(): { unterminated: boolean; nextLine: number } {
     const rest = this.carry;
     this.carry = '';
+    this.carryQuoted = false;
     if (rest.length === 0) return { unterminated: false, nextLine: this.line };
     const quoted = rest.includes(QUOTE);
     if (quoted && endsInsideQuotes(rest)) return { unterminated: true, nextLine: this.line };
@@ -91,14 +113,6 @@ function countLf(s: string, start: number, end: number): number {
   let n = 0;
   for (let i = s.indexOf(LF, start); i >= 0 && i < end; i = s.indexOf(LF, i + 1)) n += 1;
   return n;
-}
-
-/** The second field of an unquoted record (member_id), without splitting the rest. */
-export function secondField(s: string, start: number, end: number): string | undefined {
-  const c1 = s.indexOf(',', start);
-  if (c1 < 0 || c1 >= end) return undefined;
-  const c2 = s.indexOf(',', c1 + 1);
-  return s.slice(c1 + 1, c2 < 0 || c2 > end ? end : c2);
 }
 
 export type SplitResult = { ok: true; fields: string[] } | { ok: false; detail: string };

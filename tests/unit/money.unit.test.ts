@@ -86,3 +86,31 @@ describe('cents arithmetic', () => {
     );
   });
 });
+
+describe('parseAudCents against an independent BigInt reference', () => {
+  /** Exact decimal reading with BigInt: the reference the fast path must agree with. */
+  function reference(text: string, maxCents: number): number | string {
+    const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(text);
+    if (!m) return 'rejected';
+    const cents = BigInt(m[1] as string) * 100n + BigInt((m[2] ?? '').padEnd(2, '0'));
+    if (cents === 0n || cents > BigInt(maxCents)) return 'rejected';
+    return Number(cents);
+  }
+
+  it('agrees on every decimal-looking string, including leading zeros, long digit runs and stray characters', () => {
+    const decimalish = fc
+      .tuple(
+        fc.string({ unit: fc.constantFrom('0', '1', '5', '9'), maxLength: 18 }),
+        fc.option(fc.string({ unit: fc.constantFrom('0', '3', '9'), maxLength: 4 })),
+        fc.option(fc.constantFrom(' ', '-', '+', 'e', ',', 'x')),
+      )
+      .map(([whole, fraction, junk]) => `${whole}${fraction === null ? '' : `.${fraction}`}${junk ?? ''}`);
+    fc.assert(
+      fc.property(decimalish, fc.constantFrom(MAX, 1_000_000_000_000), (text, max) => {
+        const parsed = parseAudCents(text, { maxCents: max });
+        expect(parsed.ok ? parsed.value : 'rejected').toBe(reference(text, max));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
