@@ -101,7 +101,11 @@ describe('real-time message (SPEC §7)', () => {
     ['an impossible date', { ...message, initiatedAt: '2026-02-30T09:12:00Z' }, 'TX.BAD_TIMESTAMP'],
     ['an impossible offset', { ...message, initiatedAt: '2026-11-25T09:12:00+25:00' }, 'TX.BAD_TIMESTAMP'],
     ['an impossible minute', { ...message, initiatedAt: '2026-11-25T09:60:00+11:00' }, 'TX.BAD_TIMESTAMP'],
-    ['29 February of a common year', { ...message, initiatedAt: '2027-02-29T09:12:00+11:00' }, 'TX.BAD_TIMESTAMP'],
+    [
+      '29 February of a common year',
+      { ...message, initiatedAt: '2027-02-29T09:12:00+11:00' },
+      'TX.BAD_TIMESTAMP',
+    ],
     ['settledAt on a PENDING message', { ...message, status: 'PENDING' }, 'TX.SETTLED_AT_RULE'],
     ['no settledAt on a SETTLED message', { ...message, settledAt: undefined }, 'TX.SETTLED_AT_RULE'],
     [
