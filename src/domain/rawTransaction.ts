@@ -97,36 +97,21 @@ export function classifyTransaction(
   if (!isTrackedType(type)) return ok({ kind: 'IGNORED', reason: 'NON_QUALIFYING_TYPE' });
   if (!isKnownMethod(type, raw.method)) return ok({ kind: 'IGNORED', reason: 'UNKNOWN_METHOD' });
 
-  // Two literals rather than conditional spreads (a runtime call each): same keys in the same order.
   const { initiatedAt, settledAt } = times.value;
-  const observation: Observation = settledAt
-    ? {
-        transactionId: raw.transactionId,
-        memberId: raw.memberId,
-        type,
-        method: raw.method,
-        status,
-        amount: raw.amount,
-        currency: raw.currency,
-        audCents: money.value,
-        initiatedAt,
-        settledAt,
-        source: ctx.source,
-        knownOn: ctx.knownOn,
-      }
-    : {
-        transactionId: raw.transactionId,
-        memberId: raw.memberId,
-        type,
-        method: raw.method,
-        status,
-        amount: raw.amount,
-        currency: raw.currency,
-        audCents: money.value,
-        initiatedAt,
-        source: ctx.source,
-        knownOn: ctx.knownOn,
-      };
+  const observation: Observation = {
+    transactionId: raw.transactionId,
+    memberId: raw.memberId,
+    type,
+    method: raw.method,
+    status,
+    amount: raw.amount,
+    currency: raw.currency,
+    audCents: money.value,
+    initiatedAt,
+    source: ctx.source,
+    knownOn: ctx.knownOn,
+  };
+  if (settledAt) observation.settledAt = settledAt;
   if (ctx.source === 'FEED') observation.feedVersion = ctx.feedVersion ?? 1;
   return ok({ kind: 'OBSERVATION', observation });
 }
