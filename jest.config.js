@@ -9,6 +9,7 @@ const tier = (name, extra = {}) => ({
   ...extra,
 });
 module.exports = {
+  reporters: ['default', '<rootDir>/tests/support/plainSummaryReporter.js'],
   projects: [
     tier('unit'),
     tier('int'),
