@@ -12,6 +12,7 @@ import {
 } from '../feed/names';
 import { onFeedBlob } from '../feed/trigger';
 import { feedIngestion } from '../orchestrators/feedIngestion';
+import { durableClientOf } from '../app/durableClient';
 import { durableSignals, durableStarter, feedComposition } from './feedServices';
 
 // The overnight feed (docs/feed.md): manifest trigger → feedIngestion → verify, chunks, complete.
@@ -22,7 +23,7 @@ const cohortCache = new CohortCache();
 /** The activities, signalling through this invocation's durable client; the cohort cache is per process. */
 function feedActivities(context: InvocationContext): FeedActivities {
   const needsSignals = context.extraInputs.get(durableClient) !== undefined;
-  const signals = needsSignals ? durableSignals(df.getClient(context)) : noSignals;
+  const signals = needsSignals ? durableSignals(durableClientOf(context)) : noSignals;
   const { base, settings } = feedComposition();
   return createFeedActivities({ ...base, signals }, settings.campaignId, cohortCache);
 }
@@ -50,7 +51,7 @@ app.storageBlob('feedManifest', {
       name,
       content,
       feedComposition().settings,
-      durableStarter(df.getClient(context)),
+      durableStarter(durableClientOf(context)),
       context,
     );
   },

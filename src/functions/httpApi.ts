@@ -6,7 +6,7 @@ import {
   type InvocationContext,
 } from '@azure/functions';
 import * as df from 'durable-functions';
-import { campaignClient } from '../app/campaignClient';
+import { campaignClientOf } from '../app/durableClient';
 import { services } from '../app/services';
 import type { HttpDeps } from './http/deps';
 import { enrol } from './http/handlers/enrolments';
@@ -21,7 +21,7 @@ type Handler = (request: HttpRequest, deps: HttpDeps) => Promise<HttpResponseIni
 function withDeps(handler: Handler): HttpHandler {
   return async (request: HttpRequest, context: InvocationContext) => {
     try {
-      return await handler(request, { services: services(), client: campaignClient(df.getClient(context)) });
+      return await handler(request, { services: services(), client: campaignClientOf(context) });
     } catch (error) {
       context.error(`${request.method} ${new URL(request.url).pathname} failed`, error);
       return problem(500, 'INTERNAL', 'the request could not be completed; it is safe to retry');

@@ -1,6 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import { campaignClient, type CampaignClient } from '../app/campaignClient';
+import type { CampaignClient } from '../app/campaignClient';
+import { campaignClientOf } from '../app/durableClient';
 import { services, type Services } from '../app/services';
 
 const MEMBERS_PER_RUN = 200;
@@ -40,7 +41,7 @@ app.timer('notifyDispatcher', {
   handler: async (_timer: Timer, context: InvocationContext) => {
     const published = await dispatchNotifications({
       services: services(),
-      client: campaignClient(df.getClient(context)),
+      client: campaignClientOf(context),
     });
     if (published > 0) context.log(`NOTIFY published=${published}`);
   },

@@ -1,6 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
-import { campaignClient, type CampaignClient } from '../app/campaignClient';
+import type { CampaignClient } from '../app/campaignClient';
+import { campaignClientOf } from '../app/durableClient';
 import { services, type Services } from '../app/services';
 import type { DueMember, RewardDoc } from '../adapters/ports';
 import { durationMs, instantMs } from '../domain';
@@ -75,7 +76,7 @@ app.timer('sweep', {
   schedule: '%SWEEP_SCHEDULE%',
   extraInputs: [df.input.durableClient()],
   handler: async (_timer: Timer, context: InvocationContext) => {
-    const report = await sweep({ services: services(), client: campaignClient(df.getClient(context)) }, (l) =>
+    const report = await sweep({ services: services(), client: campaignClientOf(context) }, (l) =>
       context.warn(l),
     );
     context.log(

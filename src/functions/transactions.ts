@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
-import { campaignClient } from '../app/campaignClient';
+import { campaignClientOf } from '../app/durableClient';
 import { services } from '../app/services';
 import { handleTransaction } from './realtime/handleTransaction';
 
@@ -24,7 +24,7 @@ app.serviceBusQueue('cardTransactions', {
     });
     const outcome = await handleTransaction(message, meta, {
       services: services(),
-      client: campaignClient(df.getClient(context)),
+      client: campaignClientOf(context),
     });
     context.log(`REALTIME ${outcome} messageId=${meta.messageId ?? '-'} delivery=${meta.deliveryCount ?? 1}`);
   },

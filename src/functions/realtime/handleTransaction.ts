@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CampaignClient } from '../../app/campaignClient';
+import { isEnrolled } from '../../app/enrolledMembers';
 import type { Services } from '../../app/services';
 import { parseRealtimeMessage } from '../../domain';
 
@@ -53,8 +54,8 @@ export async function handleTransaction(
   if (parsed.value.kind === 'IGNORED') return `IGNORED_${parsed.value.reason}`;
 
   const observation = parsed.value.observation;
-  const enrolment = await repos.members.get(settings.campaign.campaignId, observation.memberId);
-  if (!enrolment) return 'IGNORED_NOT_ENROLLED';
+  if (!(await isEnrolled(repos.members, settings.campaign.campaignId, observation.memberId)))
+    return 'IGNORED_NOT_ENROLLED';
 
   const merged = await repos.ledger.merge(observation);
   if (merged.outcome === 'CONFLICT') {
