@@ -2,11 +2,13 @@ import { AppEntryMissingError, startRuntime, type RunningRuntime } from './host/
 import { parseRuntimeOptions, USAGE } from './host/options';
 import { EXIT_PORT_IN_USE, PortInUseError } from './emulators/ports';
 import { DataDirInUseError, EXIT_DATA_DIR_IN_USE } from './host/dataDirLock';
+import { batchedLineWriter } from './host/logWriter';
 import { wallClockMs } from './host/wallClock';
 
 // wall time even in virtual-clock mode, where Date follows the virtual clock
 const stamp = (): string => new Date(wallClockMs()).toISOString().slice(11, 23);
-const log = (line: string): void => void process.stdout.write(`${stamp()} ${line}\n`);
+const out = batchedLineWriter((text) => void process.stdout.write(text));
+const log = (line: string): void => out.line(`${stamp()} ${line}`);
 
 /** `npm start`: the whole system on this machine; SIGINT/SIGTERM stop it cleanly, a second one forcibly. */
 async function main(): Promise<void> {
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  out.flush(); // the lines before the failure come before its message
   if (err instanceof PortInUseError) {
     process.stderr.write(`cannot start: ${err.message}\n`);
     process.exit(EXIT_PORT_IN_USE);

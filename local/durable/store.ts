@@ -40,6 +40,8 @@ export class DurableStore {
     this.db.pragma('journal_mode = WAL');
     // NORMAL is durable against a killed process (only an OS crash can lose the last commits).
     this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('mmap_size = 268435456');
     this.db.exec(SCHEMA);
     this.transaction = this.db.transaction((fn: () => unknown) => fn());
   }

@@ -1,11 +1,9 @@
 import { CosmosClient } from '@azure/cosmos';
-import { createHttpsServer } from '@vercel/cosmosdb-server';
-import type { AddressInfo } from 'node:net';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ensureContainers } from '../../src/adapters/cosmos/containers';
-import { openDb } from '../host/sqlite';
-import { CosmosJournal } from './cosmosJournal';
-import { bindNextAccount, installCosmosPersistence } from './cosmosPersistence';
 import { trustEmulatorCertificate } from './cosmosTls';
+import type { CosmosWorkerData, CosmosWorkerReply } from './cosmosWorker';
 
 /** cosmosdb-server ignores keys; this is the well-known emulator key the settings carry. */
 export const COSMOS_EMULATOR_KEY =
@@ -17,33 +15,73 @@ export interface RunningCosmos {
   stop(): Promise<void>;
 }
 
+export interface CosmosOptions {
+  /** Virtual-clock mode: the shared virtual now (`SharedNow.buffer`), so documents' `_ts` follow it. */
+  virtualNow?: SharedArrayBuffer;
+  /** The emulator's thread ended without being asked to (the runtime cannot go on without it). */
+  onCrash?: (error: Error) => void;
+}
+
 /**
- * Starts `@vercel/cosmosdb-server` over HTTPS on loopback, journalled to `dbPath` (reloaded on start),
- * and trusts its certificate for this endpoint only (see cosmosTls.ts).
+ * Starts `@vercel/cosmosdb-server` over HTTPS on loopback in a worker thread (cosmosWorker.ts),
+ * journalled to `dbPath` (reloaded on start), and trusts its certificate for this endpoint only (see
+ * cosmosTls.ts). The thread lets the emulator's request handling, TLS and journal writes run on another
+ * core than the app; it ends with the process, even on `kill -9`.
  */
-export async function startCosmos(dbPath: string, port: number): Promise<RunningCosmos> {
-  installCosmosPersistence();
-  const db = openDb(dbPath);
-  bindNextAccount(new CosmosJournal(db));
-  // keep-alive: otherwise every request pays a full TLS handshake (session resumption is off, see cosmosTls.ts)
-  const server = createHttpsServer({ keepAlive: true });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+export async function startCosmos(
+  dbPath: string,
+  port: number,
+  o: CosmosOptions = {},
+): Promise<RunningCosmos> {
+  const data: CosmosWorkerData = { dbPath, port, ...(o.virtualNow ? { virtualNow: o.virtualNow } : {}) };
+  const worker = spawnWorker(data);
+  let stopping = false;
+  const ready = await new Promise<number>((resolve, reject) => {
+    const failed = (error: Error): void => {
+      void worker.terminate();
+      reject(error);
+    };
+    worker.once('error', failed);
+    worker.once('exit', (code) => failed(new Error(`the Cosmos emulator's thread exited (code ${code})`)));
+    worker.once('message', (reply: CosmosWorkerReply) => {
+      worker.removeAllListeners('error').removeAllListeners('exit');
+      if (reply.type === 'ready') resolve(reply.port);
+      else if (reply.type === 'failed')
+        failed(Object.assign(new Error(`Cosmos emulator: ${reply.message}`), { code: reply.code }));
+      else failed(new Error(`Cosmos emulator: unexpected reply ${reply.type}`));
+    });
   });
-  const actualPort = (server.address() as AddressInfo).port;
-  trustEmulatorCertificate(actualPort);
+  const crashed = (error: Error): void => {
+    if (!stopping) o.onCrash?.(error);
+  };
+  worker.on('error', crashed);
+  worker.on('exit', (code) => crashed(new Error(`the Cosmos emulator's thread exited (code ${code})`)));
+  trustEmulatorCertificate(ready);
   return {
-    port: actualPort,
-    endpoint: `https://127.0.0.1:${actualPort}`,
+    port: ready,
+    endpoint: `https://127.0.0.1:${ready}`,
     async stop() {
+      if (stopping) return;
+      stopping = true;
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        worker.once('exit', () => resolve());
+        worker.on('message', (reply: CosmosWorkerReply) => {
+          if (reply.type === 'stopped') void worker.terminate();
+        });
+        worker.postMessage('stop');
       });
-      db.close();
     },
   };
+}
+
+/** The compiled worker next to this file; under ts (jest, tsx) the same source through tsx's loader. */
+function spawnWorker(data: CosmosWorkerData): Worker {
+  const file = join(__dirname, `cosmosWorker${extname(__filename)}`);
+  if (extname(__filename) !== '.ts') return new Worker(file, { workerData: data });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, {
+    eval: true,
+    workerData: data,
+  });
 }
 
 /**

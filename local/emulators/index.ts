@@ -14,6 +14,10 @@ export interface EmulatorOptions {
   /** Undefined: no points stand-in. */
   pointsPort: number | undefined;
   env: NodeJS.ProcessEnv;
+  /** Virtual-clock mode: the virtual now shared with the emulators' threads. */
+  virtualNow?: SharedArrayBuffer;
+  /** An emulator stopped on its own: the runtime cannot go on. */
+  onFatal(error: Error): void;
   /** Sets a connection setting unless the user set it explicitly in the environment. */
   setDefault(name: string, value: string): void;
   log: LogLine;
@@ -59,7 +63,10 @@ export async function startEmulators(o: EmulatorOptions): Promise<RunningEmulato
     const containers = await ensureBlobContainers(o.env);
     o.log(`azurite: blob on http://127.0.0.1:${azurite.port}, containers ${containers.join(', ')}`);
 
-    const cosmos = await startCosmos(join(o.dataDir, 'cosmos.sqlite'), o.cosmosPort);
+    const cosmos = await startCosmos(join(o.dataDir, 'cosmos.sqlite'), o.cosmosPort, {
+      ...(o.virtualNow ? { virtualNow: o.virtualNow } : {}),
+      onCrash: (error) => o.onFatal(error),
+    });
     stack.push(() => cosmos.stop());
     o.setDefault('COSMOS_ENDPOINT', cosmos.endpoint);
     if (!o.env['COSMOS_KEY']) o.env['COSMOS_KEY'] = COSMOS_EMULATOR_KEY;

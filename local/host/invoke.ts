@@ -68,6 +68,8 @@ export function createInvoker(
   extraInputFor: (binding: NamedBinding) => unknown = () => undefined,
 ): Invoker {
   const appHookData: Record<string, unknown> = {};
+  // a function's options never change after registration; building them is most of an invocation's setup
+  const optionsOf = new WeakMap<RegisteredFunction, ReturnType<typeof effectiveOptions>>();
   return {
     async invoke(inv) {
       const { fn } = inv;
@@ -81,7 +83,7 @@ export function createInvoker(
           log(
             `  [${fn.name}] ${level}: ${args.map((a) => (typeof a === 'string' ? a : describe(a))).join(' ')}`,
           ),
-        options: effectiveOptions(fn),
+        options: optionsOf.get(fn) ?? optionsOf.set(fn, effectiveOptions(fn)).get(fn),
       });
       for (const binding of context.options.extraInputs) {
         const value = extraInputFor(binding as NamedBinding);

@@ -8,11 +8,13 @@ import { installFunctionsCore, type Registry } from '../functionsCore';
 import { installVirtualDate } from '../virtualDate';
 import { LocalNamespace } from './broker';
 import { lockDataDir } from './dataDirLock';
+import { installInProcessDurableClient } from './durableTransport';
 import { startHost, type RunningHost } from './host';
 import { readHostJson } from './hostJson';
 import type { RuntimeOptions } from './options';
 import { installServiceBusShim, type LocalBroker } from './serviceBusShim';
 import { loadSettings } from './settings';
+import { SharedNow } from './sharedNow';
 import { openDb } from './sqlite';
 import type { LogLine } from './types';
 import { virtualTimeStore } from './virtualTime';
@@ -28,6 +30,8 @@ export interface RuntimeContext {
    * `jest.doMock('@azure/service-bus', () => createServiceBusModule(broker))` here.
    */
   loadApp?: (entryPath: string, registry: Registry, broker: LocalBroker) => void;
+  /** An emulator's thread ended on its own (default: log it and exit the process with code 1). */
+  onFatal?: (error: Error) => void;
 }
 
 export interface RunningRuntime {
@@ -48,8 +52,12 @@ const portOf = (url: string | undefined, fallback: number): number => {
   }
 };
 
-function makeClock(o: RuntimeOptions, db: ReturnType<typeof openDb>, log: LogLine): Clock {
-  if (o.clock.mode === 'real') return realClock();
+function makeClock(
+  o: RuntimeOptions,
+  db: ReturnType<typeof openDb>,
+  log: LogLine,
+): { clock: Clock; shared?: SharedNow } {
+  if (o.clock.mode === 'real') return { clock: realClock() };
   const store = virtualTimeStore(db);
   const saved = store.load();
   if (saved !== undefined && o.clock.startMs !== undefined && o.clock.startMs !== saved) {
@@ -59,7 +67,12 @@ function makeClock(o: RuntimeOptions, db: ReturnType<typeof openDb>, log: LogLin
   }
   const start = saved ?? o.clock.startMs ?? wallClockMs();
   store.save(start);
-  return virtualClock(start, (now) => store.save(now));
+  const shared = new SharedNow(start);
+  const clock = virtualClock(start, (now) => {
+    store.save(now);
+    shared.set(now);
+  });
+  return { clock, shared };
 }
 
 /**
@@ -95,7 +108,7 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
     stack.push(lockDataDir(dataDir));
     const db = openDb(join(dataDir, 'host.sqlite'));
     stack.push(() => void db.close());
-    const clock = makeClock(o, db, log);
+    const { clock, shared } = makeClock(o, db, log);
     // In virtual mode every wall-clock read in this process (app, SDKs, emulators) follows the clock,
     // so the app cannot tell; installed before anything else starts so all of them agree.
     if (clock.mode === 'virtual') stack.push(installVirtualDate(() => clock.now()));
@@ -111,6 +124,13 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
       env,
       setDefault,
       log,
+      ...(shared ? { virtualNow: shared.buffer } : {}),
+      onFatal:
+        ctx.onFatal ??
+        ((error) => {
+          log(`fatal: ${error.message}; exiting (state is durable: start again to resume)`);
+          process.exit(1);
+        }),
     });
     stack.push(() => emulators.stop());
 
@@ -133,6 +153,7 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
       taskHubName: env['TASK_HUB_NAME'] ?? 'coldmemberlocal',
     });
     stack.push(() => engine.stop());
+    stack.push(installInProcessDurableClient(baseUrl, engine));
     const hostJson = readHostJson(ctx.rootDir);
     const host = await startHost({
       registry,

@@ -1,0 +1,54 @@
+import { createHttpsServer } from '@vercel/cosmosdb-server';
+import type { AddressInfo } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+import { SharedNow } from '../host/sharedNow';
+import { openDb } from '../host/sqlite';
+import { installVirtualDate } from '../virtualDate';
+import { CosmosJournal } from './cosmosJournal';
+import { bindNextAccount, installCosmosPersistence } from './cosmosPersistence';
+
+/** What the main thread hands the Cosmos emulator's worker (see cosmos.ts). */
+export interface CosmosWorkerData {
+  dbPath: string;
+  port: number;
+  /** Virtual-clock mode: one BigInt64 holding the virtual now in ms, kept by the main thread (`SharedNow`). */
+  virtualNow?: SharedArrayBuffer;
+}
+
+export type CosmosWorkerReply =
+  { type: 'ready'; port: number } | { type: 'failed'; message: string; code?: string } | { type: 'stopped' };
+
+/**
+ * The Cosmos emulator's thread: `@vercel/cosmosdb-server` over HTTPS on loopback, journalled to SQLite
+ * (cosmosPersistence.ts). Every write is in the journal before its response is sent, as in the main
+ * thread; a `kill -9` of the process ends this thread with it, so no emulator is ever left behind.
+ */
+function main(): void {
+  const port = parentPort;
+  if (!port) throw new Error('cosmosWorker runs as a worker thread (see startCosmos)');
+  const data = workerData as CosmosWorkerData;
+  if (data.virtualNow) installVirtualDate(SharedNow.reader(data.virtualNow));
+  installCosmosPersistence();
+  const db = openDb(data.dbPath);
+  bindNextAccount(new CosmosJournal(db));
+  // keep-alive: otherwise every request pays a full TLS handshake (session resumption is off, see cosmosTls.ts)
+  const server = createHttpsServer({ keepAlive: true });
+  const reply = (message: CosmosWorkerReply): void => port.postMessage(message);
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    reply({ type: 'failed', message: error.message, ...(error.code ? { code: error.code } : {}) });
+  });
+  server.listen(data.port, '127.0.0.1', () =>
+    reply({ type: 'ready', port: (server.address() as AddressInfo).port }),
+  );
+  port.on('message', (message: unknown) => {
+    if (message !== 'stop') return;
+    server.close(() => {
+      db.close();
+      reply({ type: 'stopped' });
+      port.close();
+    });
+    server.closeAllConnections();
+  });
+}
+
+main();

@@ -1,0 +1,62 @@
+import { CosmosClient } from '@azure/cosmos';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COSMOS_EMULATOR_KEY, startCosmos } from '../../local/emulators/cosmos';
+import { SharedNow } from '../../local/host/sharedNow';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cosmos-worker-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the Cosmos emulator's worker thread", () => {
+  it("stamps documents with the virtual clock's time in virtual mode", async () => {
+    const t0 = Date.parse('2031-05-01T00:00:00.000Z');
+    const now = new SharedNow(t0);
+    const crashes: Error[] = [];
+    const cosmos = await startCosmos(join(dir, 'virtual.sqlite'), 0, {
+      virtualNow: now.buffer,
+      onCrash: (e) => crashes.push(e),
+    });
+    const client = new CosmosClient({ endpoint: cosmos.endpoint, key: COSMOS_EMULATOR_KEY });
+    try {
+      const { database } = await client.databases.createIfNotExists({ id: 'db' });
+      const { container } = await database.containers.createIfNotExists({
+        id: 'c',
+        partitionKey: { paths: ['/id'] },
+      });
+      const first = await container.items.create({ id: 'a' });
+      expect(first.resource?._ts).toBe(t0 / 1000);
+      now.set(t0 + 31 * 86_400_000);
+      const second = await container.items.upsert({ id: 'a', n: 2 });
+      expect(second.resource?._ts).toBe(t0 / 1000 + 31 * 86_400);
+    } finally {
+      client.dispose();
+      await cosmos.stop();
+    }
+    expect(crashes).toEqual([]); // an asked-for stop is not a crash
+  });
+
+  it('fails to start with the reason when its port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await expect(startCosmos(join(dir, 'taken.sqlite'), port)).rejects.toMatchObject({
+        message: expect.stringMatching(/Cosmos emulator: .*EADDRINUSE/),
+        code: 'EADDRINUSE',
+      });
+    } finally {
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    }
+  });
+
+  it('fails to start with the reason when its journal cannot be opened', async () => {
+    const notADirectory = join(dir, 'file');
+    writeFileSync(notADirectory, 'x');
+    await expect(startCosmos(join(notADirectory, 'cosmos.sqlite'), 0)).rejects.toThrow(/EEXIST|ENOTDIR/);
+  });
+});
