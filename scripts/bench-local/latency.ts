@@ -8,6 +8,8 @@ export interface LatencyOptions {
   cohort: number;
   /** Pause between two progress polls of one member (after the previous answer), at least. */
   pollMs: number;
+  /** ...and at least this fraction of the oldest outstanding message's age (bounds the probe's own load). */
+  pollBackoff: number;
   timeoutMs: number;
   tag: string;
 }
@@ -35,9 +37,13 @@ interface Member {
 /**
  * Part (a), real clock: enrols a cohort, then publishes one instant (SETTLED) Apple Pay load every
  * 1/rate s through the admin queue API, open loop (a slow answer never delays the next message), and
- * polls `GET /api/me/progress` of that member until `progressCents` includes it. Latency = publish sent →
- * first answer showing it. One poller per member, every `pollMs` after an answer, backing off to 10% of
- * the oldest outstanding message's age. The first `warmupS` seconds are not counted.
+ * polls `GET /api/me/progress` of that member, from `pollMs` after the publish is acknowledged, until
+ * `progressCents` includes it. Latency = publish sent → first answer showing it. One poller per member, every `pollMs` after an answer, backing off to
+ * `pollBackoff` × the oldest outstanding message's age: a poll costs the runtime about as much as a
+ * message, and without the back-off a runtime that falls behind (a GC pause, cold code) is buried under
+ * the probe's reads and never catches up, which measures the probe, not the runtime. The back-off
+ * overstates a latency by at most that fraction. During the first `warmupS` seconds the rate ramps up
+ * from 10% to `rate` (cold code runs several times slower); those messages are not counted.
  */
 export async function runLatency(
   rt: BenchRuntime,
@@ -67,8 +73,9 @@ export async function runLatency(
     return body.progressCents ?? 0;
   };
 
-  const warmup = Math.round(o.rate * o.warmupS);
-  const total = warmup + Math.round(o.rate * o.durationS);
+  const schedule = sendSchedule(o.rate, o.warmupS, o.durationS);
+  const warmup = schedule.warmup;
+  const total = schedule.dueMs.length;
   const latencies: number[] = [];
   const publishTimes: number[] = [];
   let missed = 0;
@@ -109,10 +116,9 @@ export async function runLatency(
         });
         pendingBy.set(m.memberId, still);
         if (still.length === 0) return;
-        // every pollMs while fresh; then 10% of the oldest message's age, so an overloaded runtime is not
-        // buried under the probe's own reads (the figure stays within ~10% of the true latency)
+        // every pollMs while fresh, then a fraction of the oldest message's age (see above)
         const oldest = Math.min(...still.map((p) => p.sent));
-        await sleep(Math.max(o.pollMs, 0.1 * (performance.now() - oldest)));
+        await sleep(Math.max(o.pollMs, o.pollBackoff * (performance.now() - oldest)));
       }
     } finally {
       polling.delete(m.memberId);
@@ -143,19 +149,19 @@ export async function runLatency(
       },
     };
     const sent = performance.now();
-    const published = client
-      .admin('POST', '/_local/queues/card-transactions/messages', message)
-      .then((r) => (ok(r, 'publish'), performance.now() - sent));
-    published.catch(() => undefined); // awaited below; keeps an early failure from being unhandled
+    ok(await client.admin('POST', '/_local/queues/card-transactions/messages', message), 'publish');
+    if (i >= warmup) publishTimes.push(performance.now() - sent);
+    // polling starts pollMs after the queue has the message: a read before that cannot show it, and one
+    // right after could not either (the message has yet to be delivered, applied and committed)
     pendingBy.set(m.memberId, [...(pendingBy.get(m.memberId) ?? []), { i, expected, sent }]);
-    const poller = polling.has(m.memberId) ? Promise.resolve() : pollMember(m);
-    const publishMs = await published;
-    if (i >= warmup) publishTimes.push(publishMs);
-    await poller;
+    if (polling.has(m.memberId)) return;
+    polling.add(m.memberId);
+    await sleep(o.pollMs);
+    await pollMember(m);
   };
 
   log(
-    `latency: publishing ${total} messages at ${o.rate}/s (${o.warmupS} s warm-up, ${o.durationS} s measured), poll every ${o.pollMs} ms after an answer`,
+    `latency: publishing ${total} messages at ${o.rate}/s (${o.warmupS} s ramp-up not counted, ${o.durationS} s measured), polls ${o.pollMs} ms after an answer or ${o.pollBackoff} × the message's age`,
   );
   const inflight: Promise<void>[] = [];
   const start = performance.now();
@@ -163,7 +169,7 @@ export async function runLatency(
   let measuredStart = start;
   let reported = start;
   for (let i = 0; i < total; i += 1) {
-    const due = start + (i * 1000) / o.rate;
+    const due = start + (schedule.dueMs[i] as number);
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
     if (i === warmup) measuredStart = performance.now();
@@ -205,4 +211,22 @@ export async function runLatency(
     publishP50: percentile(pub, 50),
     publishP99: percentile(pub, 99),
   };
+}
+
+/**
+ * When each message is due, in ms from the start: a linear ramp from 10% of `rate` to `rate` over
+ * `warmupS` (the first `warmup` messages), then `rate` for `durationS`.
+ */
+export function sendSchedule(
+  rate: number,
+  warmupS: number,
+  durationS: number,
+): { dueMs: number[]; warmup: number } {
+  const dueMs: number[] = [];
+  const rampMs = warmupS * 1000;
+  for (let t = 0; t < rampMs; t += 1000 / (rate * (0.1 + (0.9 * t) / rampMs))) dueMs.push(t);
+  const warmup = dueMs.length;
+  const steady = Math.round(rate * durationS);
+  for (let k = 0; k < steady; k += 1) dueMs.push(rampMs + (k * 1000) / rate);
+  return { dueMs, warmup };
 }

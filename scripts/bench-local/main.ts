@@ -5,12 +5,12 @@
  * (also on an error or Ctrl+C).
  *
  *   (a) latency:  real clock; real-time message published → visible in GET /api/me/progress, p50/p99,
- *                 at a steady rate (default 200/s for 30 s after 3 s of warm-up) over an enrolled cohort.
+ *                 at a steady rate (default 200/s for 30 s after a 5 s ramp-up) over an enrolled cohort.
  *   (b) campaign: virtual clock; 1,000 members through a whole campaign; wall seconds and durable
  *                 actions per member, decisions and credits.
  *
- * Options: --part latency|campaign|all (all) --rate 200 --duration 30 --warmup 3 --cohort 500
- *          --poll-ms 5 --timeout 60 (s until a message counts as missed) --members 1000 --skip-build --keep (keep data dirs and runtime.log)
+ * Options: --part latency|campaign|all (all) --rate 200 --duration 30 --warmup 5 (s of ramp-up) --cohort 500
+ *          --poll-ms 5 --poll-backoff 0.25 --timeout 60 (s until a message counts as missed) --members 1000 --skip-build --keep (keep data dirs and runtime.log)
  *          --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=.local/prof (flags for the runtime process)
  */
 import { execFileSync } from 'node:child_process';
@@ -35,9 +35,10 @@ const { values } = parseArgs({
     part: { type: 'string', default: 'all' },
     rate: { type: 'string', default: '200' },
     duration: { type: 'string', default: '30' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '5' },
     cohort: { type: 'string', default: '500' },
     'poll-ms': { type: 'string', default: '5' },
+    'poll-backoff': { type: 'string', default: '0.25' },
     members: { type: 'string', default: '1000' },
     timeout: { type: 'string', default: '60' },
     'skip-build': { type: 'boolean', default: false },
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
           warmupS: Number(values.warmup),
           cohort: Number(values.cohort),
           pollMs: Number(values['poll-ms']),
+          pollBackoff: Number(values['poll-backoff']),
           timeoutMs: Number(values.timeout) * 1000,
           tag,
         },
