@@ -184,3 +184,65 @@ describe.each(implementations)('%s ledger', (_name, make) => {
     });
   });
 });
+
+describe('cosmos ledger: requests per merge', () => {
+  let database: Awaited<ReturnType<TestCosmos['freshDatabase']>>;
+  beforeEach(async () => {
+    database = await cosmos.freshDatabase();
+  });
+  const requestsOf = async (work: () => Promise<unknown>): Promise<string[]> => {
+    const before = cosmos.documentRequests().length;
+    await work();
+    return cosmos.documentRequests().slice(before);
+  };
+
+  it('claims and creates a first real-time sighting in two requests, with no failed read', async () => {
+    const repo = cosmosRepositories(database).ledger;
+    expect(await requestsOf(() => repo.merge(pending('T-new')))).toEqual([
+      'POST transactionClaims 201',
+      'POST ledger 201',
+    ]);
+  });
+
+  it('remembers the claim: the next status of a transaction reads and replaces, as does a redelivery', async () => {
+    const repo = cosmosRepositories(database).ledger;
+    await repo.merge(pending('T-2'));
+    expect(await requestsOf(() => repo.merge(settled('T-2')))).toEqual([
+      'GET ledger item 200',
+      'PUT ledger item 200',
+    ]);
+    expect(await requestsOf(() => repo.merge(settled('T-2')))).toEqual(['GET ledger item 200']);
+  });
+
+  it('after a restart (nothing remembered) finds the earlier claim and merges into the document', async () => {
+    await cosmosRepositories(database).ledger.merge(pending('T-3'));
+    const restarted = cosmosRepositories(database).ledger;
+    expect(await requestsOf(() => restarted.merge(settled('T-3')))).toEqual([
+      'POST transactionClaims 409',
+      'GET transactionClaims item 200',
+      'GET ledger item 200',
+      'PUT ledger item 200',
+    ]);
+    expect((await restarted.get('M-1', 'T-3'))?.observations.map((o) => o.status)).toEqual([
+      'PENDING',
+      'SETTLED',
+    ]);
+  });
+
+  it('completes a merge a crash cut short between the claim and the document', async () => {
+    const claims = database.container('transactionClaims');
+    await claims.items.create({ id: 'T-4', memberId: 'M-1', type: 'LOAD' });
+    const repo = cosmosRepositories(database).ledger;
+    expect((await repo.merge(settled('T-4'))).outcome).toBe('CREATED');
+    expect((await repo.get('M-1', 'T-4'))?.observations).toHaveLength(1);
+  });
+
+  it('reads a feed row first, as the feed mostly repeats what real time saw', async () => {
+    const repo = cosmosRepositories(database).ledger;
+    await repo.merge(settled('T-5'));
+    expect(await requestsOf(() => repo.merge(feedRow('T-5', '2026-11-04')))).toEqual([
+      'GET ledger item 200',
+      'PUT ledger item 200',
+    ]);
+  });
+});

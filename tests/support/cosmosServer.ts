@@ -21,6 +21,8 @@ export interface TestCosmos {
   throttle(count: number, retryAfterMs?: number): void;
   /** How many 429s were served since start. */
   throttled(): number;
+  /** Document requests since start as `METHOD container[/id]` with their status, e.g. `POST ledger 201`. */
+  documentRequests(): string[];
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,11 @@ export async function startTestCosmos(): Promise<TestCosmos> {
   const { port } = server.address() as AddressInfo;
   const throttling = { remaining: 0, retryAfterMs: 1, served: 0 };
   interposeThrottle(server, throttling);
+  const requests: { line: string; res: ServerResponse }[] = [];
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    const doc = /\/colls\/([^/]+)\/docs(\/[^/?]+)?/.exec(req.url ?? '');
+    if (doc) requests.push({ line: `${req.method} ${doc[1]}${doc[2] ? ' item' : ''}`, res });
+  });
   const endpoint = `https://127.0.0.1:${port}`;
   const agent = new Agent({ rejectUnauthorized: false, keepAlive: false });
   const settings = (database = 'test'): CosmosSettings => ({
@@ -54,6 +61,7 @@ export async function startTestCosmos(): Promise<TestCosmos> {
     freshDatabase: () => ensureContainers(client, `db-${randomUUID()}`),
     throttle: (count, retryAfterMs = 1) => Object.assign(throttling, { remaining: count, retryAfterMs }),
     throttled: () => throttling.served,
+    documentRequests: () => requests.map(({ line, res }) => `${line} ${res.statusCode}`),
     stop: async () => {
       client.dispose();
       agent.destroy();
