@@ -64,6 +64,23 @@ function toNewMessage(m: z.infer<typeof publishMessageSchema>): NewMessage {
   return { ...rest, body: bodyText ?? JSON.stringify(body) };
 }
 
+/**
+ * What the runtime process has used so far, for benchmarks: the main thread's event loop (busy and idle
+ * ms since start; busy over a window = how close the app's thread is to saturation), the CPU time of all
+ * its threads (the emulator's worker included), and memory.
+ */
+export function processFigures() {
+  const loop = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  return {
+    uptimeMs: Math.round(process.uptime() * 1000),
+    eventLoop: { activeMs: loop.active, idleMs: loop.idle },
+    cpuMs: { user: cpu.user / 1000, system: cpu.system / 1000 },
+    memoryBytes: { rss: memory.rss, heapUsed: memory.heapUsed },
+  };
+}
+
 function keyMatches(given: string | undefined, expected: string): boolean {
   const a = Buffer.from(given ?? '');
   const b = Buffer.from(expected);
@@ -112,6 +129,7 @@ export function createAdminApi(deps: AdminDeps) {
     ],
     ['GET', /^\/_local\/deadletters$/, async () => json(200, deps.queueStore.deadLetters())],
     ['GET', /^\/_local\/durable\/stats$/, async () => json(200, deps.durableStats() ?? null)],
+    ['GET', /^\/_local\/process$/, async () => json(200, processFigures())],
     [
       'GET',
       /^\/_local\/topics\/([^/]+)\/messages$/,

@@ -26,6 +26,14 @@ export interface LatencyResult {
   pollsPerMessage: number;
   publishP50: number;
   publishP99: number;
+  /** Over the measured window: the runtime's main thread busy, and CPU of all its threads, % of one core. */
+  runtimeBusyPct: number;
+  runtimeCpuPct: number;
+}
+
+interface ProcessFigures {
+  eventLoop: { activeMs: number; idleMs: number };
+  cpuMs: { user: number; system: number };
 }
 
 interface Member {
@@ -167,12 +175,23 @@ export async function runLatency(
   const start = performance.now();
   let lastSent = start;
   let measuredStart = start;
+  const processFigures = async (): Promise<{ at: number; figures: ProcessFigures }> => {
+    const at = performance.now();
+    return {
+      at,
+      figures: ok(await client.admin('GET', '/_local/process'), 'process figures').body as ProcessFigures,
+    };
+  };
+  let figuresAtStart: ReturnType<typeof processFigures> | undefined;
   let reported = start;
   for (let i = 0; i < total; i += 1) {
     const due = start + (schedule.dueMs[i] as number);
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    if (i === warmup) measuredStart = performance.now();
+    if (i === warmup) {
+      measuredStart = performance.now();
+      figuresAtStart = processFigures();
+    }
     lastSent = performance.now();
     inflight.push(
       one(i).then(
@@ -191,6 +210,7 @@ export async function runLatency(
       );
     }
   }
+  const figuresAtEnd = processFigures();
   await Promise.all(inflight);
   while (polling.size > 0) await sleep(10);
   if (failures > 0)
@@ -210,6 +230,7 @@ export async function runLatency(
     pollsPerMessage: polls / Math.max(1, total),
     publishP50: percentile(pub, 50),
     publishP99: percentile(pub, 99),
+    ...usage(await (figuresAtStart ?? figuresAtEnd), await figuresAtEnd),
   };
 }
 
@@ -229,4 +250,17 @@ export function sendSchedule(
   const steady = Math.round(rate * durationS);
   for (let k = 0; k < steady; k += 1) dueMs.push(rampMs + (k * 1000) / rate);
   return { dueMs, warmup };
+}
+
+function usage(
+  a: { at: number; figures: ProcessFigures },
+  b: { at: number; figures: ProcessFigures },
+): { runtimeBusyPct: number; runtimeCpuPct: number } {
+  const active = b.figures.eventLoop.activeMs - a.figures.eventLoop.activeMs;
+  const idle = b.figures.eventLoop.idleMs - a.figures.eventLoop.idleMs;
+  const cpu = b.figures.cpuMs.user + b.figures.cpuMs.system - (a.figures.cpuMs.user + a.figures.cpuMs.system);
+  return {
+    runtimeBusyPct: (100 * active) / Math.max(1, active + idle),
+    runtimeCpuPct: (100 * cpu) / Math.max(1, b.at - a.at),
+  };
 }

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       ),
     );
     log(
-      `latency details: p90_ms=${fmt(r.p90)} max_ms=${fmt(r.max)} mean_ms=${fmt(r.mean)} polls_per_message=${fmt(r.pollsPerMessage, 2)} publish_p50_ms=${fmt(r.publishP50)} publish_p99_ms=${fmt(r.publishP99)} missed=${r.missed}`,
+      `latency details: p90_ms=${fmt(r.p90)} max_ms=${fmt(r.max)} mean_ms=${fmt(r.mean)} polls_per_message=${fmt(r.pollsPerMessage, 2)} publish_p50_ms=${fmt(r.publishP50)} publish_p99_ms=${fmt(r.publishP99)} missed=${r.missed} runtime_main_thread_busy_pct=${fmt(r.runtimeBusyPct, 0)} runtime_cpu_pct_of_one_core=${fmt(r.runtimeCpuPct, 0)}`,
     );
     summary.push(
       `local-bench latency messages=${r.messages} rate=${fmt(r.achievedRate)}/s p50_ms=${fmt(r.p50)} p99_ms=${fmt(r.p99)} max_ms=${fmt(r.max)} missed=${r.missed} target_p99_ms=100`,

@@ -336,3 +336,23 @@ describe('durable client through the host', () => {
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'hello Tokyo' });
   });
 });
+
+describe('process figures for benchmarks', () => {
+  it('reports the event loop, CPU and memory used so far, growing over time', async () => {
+    type Figures = {
+      uptimeMs: number;
+      eventLoop: { activeMs: number; idleMs: number };
+      cpuMs: { user: number; system: number };
+      memoryBytes: { rss: number; heapUsed: number };
+    };
+    const first = (await admin('GET', '/_local/process')).json as Figures;
+    let spin = 0;
+    for (const end = performance.now() + 30; performance.now() < end;) spin += 1;
+    const second = (await admin('GET', '/_local/process')).json as Figures;
+    expect(spin).toBeGreaterThan(0);
+    expect(second.eventLoop.activeMs).toBeGreaterThan(first.eventLoop.activeMs + 20);
+    expect(second.cpuMs.user + second.cpuMs.system).toBeGreaterThan(first.cpuMs.user + first.cpuMs.system);
+    expect(second.uptimeMs).toBeGreaterThanOrEqual(first.uptimeMs);
+    expect(second.memoryBytes.rss).toBeGreaterThan(second.memoryBytes.heapUsed);
+  });
+});
