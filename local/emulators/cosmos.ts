@@ -51,11 +51,7 @@ export async function startCosmos(
       else failed(new Error(`Cosmos emulator: unexpected reply ${reply.type}`));
     });
   });
-  const crashed = (error: Error): void => {
-    if (!stopping) o.onCrash?.(error);
-  };
-  worker.on('error', crashed);
-  worker.on('exit', (code) => crashed(new Error(`the Cosmos emulator's thread exited (code ${code})`)));
+  watchForCrash(worker, 'the Cosmos emulator', () => stopping, o.onCrash);
   trustEmulatorCertificate(ready);
   return {
     port: ready,
@@ -72,6 +68,28 @@ export async function startCosmos(
       });
     },
   };
+}
+
+/**
+ * Reports a worker thread that ends by itself (an uncaught error, or an exit nobody asked for) once,
+ * unless `stopping()` says the end was asked for.
+ */
+export function watchForCrash(
+  worker: Worker,
+  what: string,
+  stopping: () => boolean,
+  onCrash: ((error: Error) => void) | undefined,
+): void {
+  let reported = false;
+  const crashed = (error: Error): void => {
+    if (reported || stopping()) return;
+    reported = true;
+    onCrash?.(error);
+  };
+  worker.on('error', (error) =>
+    crashed(new Error(`${what}'s thread failed: ${error.message}`, { cause: error })),
+  );
+  worker.on('exit', (code) => crashed(new Error(`${what}'s thread exited (code ${code})`)));
 }
 
 /** The compiled worker next to this file; under ts (jest, tsx) the same source through tsx's loader. */

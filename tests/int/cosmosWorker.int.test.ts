@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COSMOS_EMULATOR_KEY, startCosmos } from '../../local/emulators/cosmos';
+import { Worker } from 'node:worker_threads';
+import { COSMOS_EMULATOR_KEY, startCosmos, watchForCrash } from '../../local/emulators/cosmos';
 import { SharedNow } from '../../local/host/sharedNow';
 
 let dir: string;
@@ -58,5 +59,44 @@ describe("the Cosmos emulator's worker thread", () => {
     const notADirectory = join(dir, 'file');
     writeFileSync(notADirectory, 'x');
     await expect(startCosmos(join(notADirectory, 'cosmos.sqlite'), 0)).rejects.toThrow(/EEXIST|ENOTDIR/);
+  });
+});
+
+describe('watchForCrash', () => {
+  const run = (code: string) => new Worker(code, { eval: true });
+  const ended = (worker: Worker) => new Promise((resolve) => worker.once('exit', resolve));
+
+  it('reports an uncaught error in the thread once, with its message', async () => {
+    const crashes: Error[] = [];
+    const worker = run("setTimeout(() => { throw new Error('journal gone') }, 5)");
+    watchForCrash(
+      worker,
+      'the emulator',
+      () => false,
+      (e) => crashes.push(e),
+    );
+    await ended(worker);
+    expect(crashes.map((e) => e.message)).toEqual(["the emulator's thread failed: journal gone"]);
+  });
+
+  it('reports an exit nobody asked for, and not one that was asked for', async () => {
+    const crashes: Error[] = [];
+    const unasked = run('process.exit(3)');
+    watchForCrash(
+      unasked,
+      'the emulator',
+      () => false,
+      (e) => crashes.push(e),
+    );
+    await ended(unasked);
+    const asked = run('setTimeout(() => process.exit(0), 5)');
+    watchForCrash(
+      asked,
+      'the emulator',
+      () => true,
+      (e) => crashes.push(e),
+    );
+    await ended(asked);
+    expect(crashes.map((e) => e.message)).toEqual(["the emulator's thread exited (code 3)"]);
   });
 });
