@@ -16,7 +16,8 @@ export interface DurableStats {
   byInstance: Record<string, DurableCounters>;
 }
 
-const zero = (): DurableCounters => ({
+/** Counters at zero. */
+export const zeroCounters = (): DurableCounters => ({
   episodes: 0,
   replayedEvents: 0,
   activities: 0,
@@ -27,14 +28,14 @@ const zero = (): DurableCounters => ({
 
 /** In-memory counters since the engine was created (not persisted: a restart starts from zero). */
 export class CounterBook {
-  private readonly total = zero();
+  private readonly total = zeroCounters();
   private readonly byInstance = new Map<string, DurableCounters>();
 
   add(id: string, counter: keyof DurableCounters, amount = 1): void {
     this.total[counter] += amount;
     let entry = this.byInstance.get(id);
     if (!entry) {
-      entry = zero();
+      entry = zeroCounters();
       this.byInstance.set(id, entry);
     }
     entry[counter] += amount;

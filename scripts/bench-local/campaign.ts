@@ -8,7 +8,7 @@ import {
   planDemo,
   type DemoMember,
 } from '../../local/cli/demoScenario';
-import type { DurableCounters, DurableStats } from '../../local/durable/counters';
+import { zeroCounters, type DurableCounters, type DurableStats } from '../../local/durable/counters';
 import type { BenchRuntime } from './runtime';
 import { fmt, mapLimit, ok } from './util';
 
@@ -51,21 +51,12 @@ interface Progress {
   reward?: { status?: string; points?: number } | null;
 }
 
-const zero = (): DurableCounters => ({
-  episodes: 0,
-  replayedEvents: 0,
-  activities: 0,
-  entityOperations: 0,
-  entityBatches: 0,
-  timersFired: 0,
-});
-
 function add(into: DurableCounters, c: DurableCounters): void {
   for (const k of Object.keys(into) as (keyof DurableCounters)[]) into[k] += c[k];
 }
 
 function per(c: DurableCounters, n: number): DurableCounters {
-  const out = zero();
+  const out = zeroCounters();
   for (const k of Object.keys(out) as (keyof DurableCounters)[]) out[k] = c[k] / n;
   return out;
 }
@@ -153,7 +144,7 @@ export async function runCampaign(
   log(`campaign: ${wall()} past the evaluation and idle; reading outcomes`);
 
   const stats = ok(await client.admin('GET', '/_local/durable/stats'), 'stats').body as DurableStats;
-  const orchestrations = zero();
+  const orchestrations = zeroCounters();
   let maxEpisodes = 0;
   let memberEntityOps = 0;
   for (const [id, c] of Object.entries(stats.byInstance)) {

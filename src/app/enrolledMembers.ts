@@ -1,3 +1,4 @@
+import { BoundedMemory } from '../adapters/boundedMemory';
 import type { MemberRepository } from '../adapters/ports';
 
 /**
@@ -13,21 +14,18 @@ export async function isEnrolled(
   members: MemberRepository,
   campaignId: string,
   memberId: string,
+  /** Taken when the repository is first seen. */
   limit = MAX_REMEMBERED,
 ): Promise<boolean> {
   let known = remembered.get(members);
   const key = `${campaignId}\u0000${memberId}`;
-  if (known?.has(key)) return true;
+  if (known?.get(key)) return true;
   if (!(await members.get(campaignId, memberId))) return false;
-  if (!known) remembered.set(members, (known = new Set()));
-  if (known.size >= limit) {
-    const oldest = known.values().next();
-    if (!oldest.done) known.delete(oldest.value);
-  }
-  known.add(key);
+  if (!known) remembered.set(members, (known = new BoundedMemory(limit)));
+  known.remember(key, true);
   return true;
 }
 
 export const MAX_REMEMBERED = 500_000;
 
-const remembered = new WeakMap<MemberRepository, Set<string>>();
+const remembered = new WeakMap<MemberRepository, BoundedMemory<true>>();

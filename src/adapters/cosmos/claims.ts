@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import type { Observation } from '../../domain/observation';
 import { transactionClaimSchema, type TransactionClaim } from '../documents/claim';
+import { BoundedMemory } from '../boundedMemory';
 import { createDoc, readDoc } from './documents';
 
 /**
@@ -33,16 +34,12 @@ export function rememberedClaims(
   claims: Container,
   limit = REMEMBERED_CLAIMS,
 ): (obs: Observation) => Promise<{ claim: TransactionClaim; created: boolean }> {
-  const known = new Map<string, TransactionClaim>();
+  const known = new BoundedMemory<TransactionClaim>(limit);
   return async (obs) => {
     const remembered = known.get(obs.transactionId);
     if (remembered) return { claim: remembered, created: false };
     const result = await claimTransaction(claims, obs);
-    if (known.size >= limit) {
-      const oldest = known.keys().next();
-      if (!oldest.done) known.delete(oldest.value);
-    }
-    known.set(obs.transactionId, result.claim);
+    known.remember(obs.transactionId, result.claim);
     return result;
   };
 }
