@@ -24,11 +24,32 @@ export interface HttpFunctionsOptions {
   routePrefix?: string;
 }
 
-const json = (status: number, body: unknown): PlainResponse => ({
-  status,
-  headers: [['content-type', 'application/json; charset=utf-8']],
-  body: Buffer.from(JSON.stringify(body)),
-});
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  500: 'Internal Server Error',
+};
+
+/**
+ * An RFC 9457 problem the host itself answers (no function ran), in the shape `openapi.yaml` gives every
+ * error: `type`, `title`, `status`, a stable `code` and `detail`.
+ */
+export function hostProblem(status: number, code: string, detail: string): PlainResponse {
+  const body = {
+    type: `https://errors.cold-member-activation.example/${code.toLowerCase().replace(/[._]/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+  };
+  return {
+    status,
+    headers: [['content-type', 'application/problem+json']],
+    body: Buffer.from(JSON.stringify(body)),
+  };
+}
 
 /** Normalises a handler result the way `toRpcHttp` does: an `HttpResponse` or a plain `HttpResponseInit`. */
 export async function toPlainResponse(result: unknown): Promise<PlainResponse> {
@@ -70,12 +91,16 @@ export function createHttpFunctions(functions: RegisteredFunction[], opts: HttpF
       const path = req.url.pathname.slice(prefix === '' ? 0 : prefix.length + 1);
       const found = matchRoute(routes, req.method, path);
       if (found.kind === 'none')
-        return json(404, { error: `no function for ${req.method} ${req.url.pathname}` });
+        return hostProblem(404, 'ROUTE.NOT_FOUND', `no function for ${req.method} ${req.url.pathname}`);
+      if (found.kind === 'malformedPath')
+        return hostProblem(400, 'REQUEST.MALFORMED_PATH', 'the path has a malformed percent-escape');
       if (found.kind === 'methodNotAllowed') {
-        return {
-          ...json(405, { error: `${req.method} not allowed` }),
-          headers: [['allow', found.allowed.join(', ')]],
-        };
+        const answer = hostProblem(
+          405,
+          'ROUTE.METHOD_NOT_ALLOWED',
+          `${req.method} is not allowed here (allowed: ${found.allowed.join(', ')})`,
+        );
+        return { ...answer, headers: [...answer.headers, ['allow', found.allowed.join(', ')]] };
       }
       const headers = applyIdentityEdge(req.headers, opts.secret, wallClockMs());
       const hasBody = !['GET', 'HEAD'].includes(req.method) && req.body.length > 0;

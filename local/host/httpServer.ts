@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { PlainRequest, PlainResponse } from './httpFunctions';
+import { hostProblem, type PlainRequest, type PlainResponse } from './httpFunctions';
 import type { LogLine } from './types';
 
 export interface HttpPart {
@@ -61,7 +61,7 @@ export function createHostServer(parts: HttpPart[], log: LogLine, bodyLimitBytes
         if (!isLoopback(req.socket.remoteAddress))
           return send(res, { status: 403, headers: [], body: Buffer.from('loopback only') });
         const part = parts.find((p) => p.owns(url.pathname));
-        if (!part) return send(res, { status: 404, headers: [], body: Buffer.alloc(0) });
+        if (!part) return send(res, hostProblem(404, 'ROUTE.NOT_FOUND', `nothing is served at ${url.pathname}`));
         limit = part.bodyLimitBytes ?? bodyLimitBytes;
         const body = await readBody(req, limit);
         send(
@@ -76,11 +76,7 @@ export function createHostServer(parts: HttpPart[], log: LogLine, bodyLimitBytes
       } catch (err) {
         if (err instanceof TooLarge) {
           res.setHeader('connection', 'close');
-          return send(res, {
-            status: 413,
-            headers: [],
-            body: Buffer.from(`request body over ${limit} bytes`),
-          });
+          return send(res, hostProblem(413, 'REQUEST.TOO_LARGE', `request body over ${limit} bytes`));
         }
         log(
           `http: ${req.method} ${url.pathname} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,

@@ -14,6 +14,7 @@ export interface CompiledRoute<T> {
 export type RouteMatch<T> =
   | { kind: 'match'; target: T; params: Record<string, string> }
   | { kind: 'methodNotAllowed'; allowed: string[] }
+  | { kind: 'malformedPath'; segment: string }
   | { kind: 'none' };
 
 function parseSegment(raw: string, template: string): Segment {
@@ -117,16 +118,31 @@ export function sortRoutes<T>(routes: CompiledRoute<T>[]): CompiledRoute<T>[] {
   });
 }
 
+/** A path segment with its percent-escapes decoded; undefined for a malformed escape (`%zz`). */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Finds the route for a path below the route prefix (already stripped, URL-decoded per segment).
- * Reports 405 only when some route matches the path but none allows the method.
+ * Reports 405 only when some route matches the path but none allows the method, and a malformed
+ * percent-escape as such (the caller answers 400) instead of throwing.
  */
 export function matchRoute<T>(routes: CompiledRoute<T>[], method: string, path: string): RouteMatch<T> {
-  const parts = path
+  const raw = path
     .replace(/^\/+|\/+$/g, '')
     .split('/')
-    .filter((p) => p.length > 0)
-    .map((p) => decodeURIComponent(p));
+    .filter((p) => p.length > 0);
+  const parts: string[] = [];
+  for (const segment of raw) {
+    const decoded = decodeSegment(segment);
+    if (decoded === undefined) return { kind: 'malformedPath', segment };
+    parts.push(decoded);
+  }
   const allowed = new Set<string>();
   for (const route of sortRoutes(routes)) {
     const params = matchSegments(route.segments, parts);

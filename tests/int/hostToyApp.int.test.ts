@@ -122,19 +122,35 @@ describe('HTTP triggers', () => {
     expect(await (await fetch(`${host.baseUrl}/api/HELLO`)).json()).toMatchObject({ name: 'world' });
   });
 
-  it('answers 405 for a known route with another method, 404 for unknown routes', async () => {
+  it('answers 405 for a known route with another method, 404 for unknown routes, both as problem+json', async () => {
     const wrongMethod = await fetch(`${host.baseUrl}/api/hello/bob`, { method: 'DELETE' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get('allow')).toBe('GET');
-    expect((await fetch(`${host.baseUrl}/api/nothing/here`)).status).toBe(404);
+    expect(wrongMethod.headers.get('content-type')).toBe('application/problem+json');
+    expect(await wrongMethod.json()).toMatchObject({ status: 405, code: 'ROUTE.METHOD_NOT_ALLOWED' });
+    const unknown = await fetch(`${host.baseUrl}/api/nothing/here`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+    expect(await unknown.json()).toMatchObject({ status: 404, code: 'ROUTE.NOT_FOUND', title: 'Not Found' });
+  });
+
+  it('answers 400 problem+json for a malformed percent-escape instead of failing', async () => {
+    // Given a path whose escape does not decode (curl --path-as-is .../api/hello/%zz)
+    const res = await fetch(`${host.baseUrl}/api/hello/%zz`);
+
+    // Then the host answers a client error with a body, and nothing is logged as a failure
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    expect(await res.json()).toMatchObject({ status: 400, code: 'REQUEST.MALFORMED_PATH' });
+    expect(lines.some((l) => l.includes('URIError'))).toBe(false);
   });
 
   it('passes the body through and refuses bodies over the limit', async () => {
     const ok = await fetch(`${host.baseUrl}/api/echo`, { method: 'POST', body: 'ping' });
     expect(await ok.text()).toBe('ping');
-    expect((await fetch(`${host.baseUrl}/api/echo`, { method: 'POST', body: 'x'.repeat(2048) })).status).toBe(
-      413,
-    );
+    const tooLarge = await fetch(`${host.baseUrl}/api/echo`, { method: 'POST', body: 'x'.repeat(2048) });
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toMatchObject({ status: 413, code: 'REQUEST.TOO_LARGE' });
   });
 
   it('turns a handler failure into a bare 500 and logs the cause', async () => {

@@ -12,6 +12,11 @@ const routes = [
 ];
 
 describe('route matching', () => {
+  it('reports a malformed percent-escape instead of throwing a URIError', () => {
+    expect(matchRoute(routes, 'GET', 'ops/members/%zz')).toEqual({ kind: 'malformedPath', segment: '%zz' });
+    expect(matchRoute(routes, 'GET', 'me/%E0%A4%A')).toEqual({ kind: 'malformedPath', segment: '%E0%A4%A' });
+  });
+
   it('binds named parameters and decodes them', () => {
     expect(matchRoute(routes, 'POST', 'me/celebrations/TARGET_REACHED/ack')).toEqual({
       kind: 'match',
