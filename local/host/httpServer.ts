@@ -61,7 +61,8 @@ export function createHostServer(parts: HttpPart[], log: LogLine, bodyLimitBytes
         if (!isLoopback(req.socket.remoteAddress))
           return send(res, { status: 403, headers: [], body: Buffer.from('loopback only') });
         const part = parts.find((p) => p.owns(url.pathname));
-        if (!part) return send(res, hostProblem(404, 'ROUTE.NOT_FOUND', `nothing is served at ${url.pathname}`));
+        if (!part)
+          return send(res, hostProblem(404, 'ROUTE.NOT_FOUND', `nothing is served at ${url.pathname}`));
         limit = part.bodyLimitBytes ?? bodyLimitBytes;
         const body = await readBody(req, limit);
         send(

@@ -2,7 +2,7 @@ import type { Container } from '@azure/cosmos';
 import { cosmosStatus } from '../adapters/cosmos/errors';
 import { chunkCheckpointSchema, feedRunSchema } from './documents';
 import type { FeedRunStore } from './ports';
-import type { ChunkCheckpoint, FeedRun } from './runs';
+import { pageNewestFirst, type ChunkCheckpoint, type FeedRun, type FeedRunKey } from './runs';
 
 const WATERMARK_ID = 'watermark';
 const WATERMARK_ATTEMPTS = 10;
@@ -57,16 +57,14 @@ export function cosmosFeedRunStore(container: Container): FeedRunStore {
       );
       return docs.map((d) => feedRunSchema.parse(d));
     },
-    async listRecentRuns(limit) {
-      // Ids first (small), then the newest runs in full: reports can be large.
-      const keys = await query<{ id: string; businessDate: string; version: number }>(
+    async listRunsNewestFirst(limit, after) {
+      // Keys first (small, a few per day), then the page's runs in full: reports can be large.
+      const keys = await query<FeedRunKey>(
         'SELECT c.id, c.businessDate, c.version FROM c WHERE c.kind = "run"',
         [],
       );
-      keys.sort((a, b) =>
-        a.businessDate === b.businessDate ? b.version - a.version : a.businessDate < b.businessDate ? 1 : -1,
-      );
-      const runs = await Promise.all(keys.slice(0, limit).map((k) => readRun(k.businessDate, k.id)));
+      const page = pageNewestFirst(keys, limit, after);
+      const runs = await Promise.all(page.map((k) => readRun(k.businessDate, k.id)));
       return runs.filter((r): r is FeedRun => r !== undefined);
     },
     async saveRun(run) {

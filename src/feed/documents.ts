@@ -89,27 +89,3 @@ export const chunkCheckpointSchema = z.object({
   heldMembers: z.array(z.string()),
   completedAt: z.string(),
 }) satisfies z.ZodType<ChunkCheckpoint>;
-
-/** A run without its plan and report lists: what the ops list shows. */
-export type FeedRunSummary = Omit<FeedRun, 'plan' | 'report'> & {
-  report?: Omit<NonNullable<FeedRun['report']>, 'rejected' | 'amountMismatches' | 'missingFromFeed'> & {
-    rejected: number;
-    amountMismatches: number;
-    missingFromFeed: number;
-  };
-};
-
-/** Summarises a run for listings: counts stay, lists and the chunk plan go. */
-export function summaryOf(run: FeedRun): FeedRunSummary {
-  const { plan: _plan, report, ...rest } = run;
-  if (!report) return rest;
-  return {
-    ...rest,
-    report: {
-      ...report,
-      rejected: report.rejected.count,
-      amountMismatches: report.amountMismatches.count,
-      missingFromFeed: report.missingFromFeed.count,
-    },
-  };
-}

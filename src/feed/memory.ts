@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { BlobRead, FeedBlobStore, FeedRunStore, MemberSignals, RangeRead, StagingSink } from './ports';
-import type { ChunkCheckpoint, DataRef, FeedBatch, FeedHold, FeedRun } from './runs';
+import {
+  pageNewestFirst,
+  type ChunkCheckpoint,
+  type DataRef,
+  type FeedBatch,
+  type FeedHold,
+  type FeedRun,
+  type FeedRunKey,
+} from './runs';
 
 const clone = <T>(value: T): T => structuredClone(value);
 
@@ -18,11 +26,8 @@ export class MemoryFeedRunStore implements FeedRunStore {
   async listRuns(businessDate: string): Promise<FeedRun[]> {
     return [...this.runs.values()].filter((r) => r.businessDate === businessDate).map(clone);
   }
-  async listRecentRuns(limit: number): Promise<FeedRun[]> {
-    const byDate = [...this.runs.values()].sort((a, b) =>
-      a.businessDate === b.businessDate ? b.version - a.version : a.businessDate < b.businessDate ? 1 : -1,
-    );
-    return byDate.slice(0, limit).map(clone);
+  async listRunsNewestFirst(limit: number, after?: FeedRunKey): Promise<FeedRun[]> {
+    return pageNewestFirst([...this.runs.values()], limit, after).map(clone);
   }
   async saveRun(run: FeedRun): Promise<void> {
     this.runs.set(run.id, clone(run));

@@ -1,12 +1,12 @@
 import type { LedgerRepository, MemberRepository, QuarantineRepository } from '../adapters/ports';
-import type { ChunkCheckpoint, DataRef, FeedBatch, FeedHold, FeedRun } from './runs';
+import type { ChunkCheckpoint, DataRef, FeedBatch, FeedHold, FeedRun, FeedRunKey } from './runs';
 
 /** Feed runs, chunk checkpoints and the watermark (Cosmos container `feedRuns`, partition /businessDate). */
 export interface FeedRunStore {
   getRun(businessDate: string, runId: string): Promise<FeedRun | undefined>;
   listRuns(businessDate: string): Promise<FeedRun[]>;
-  /** Newest business dates first. */
-  listRecentRuns(limit: number): Promise<FeedRun[]>;
+  /** Up to `limit` runs in `newestFirst` order, strictly after `after` when given (keyset paging). */
+  listRunsNewestFirst(limit: number, after?: FeedRunKey): Promise<FeedRun[]>;
   /** Upsert by id. */
   saveRun(run: FeedRun): Promise<void>;
   /** Upsert by id. */

@@ -124,6 +124,26 @@ export interface FeedRun {
   updatedAt: string;
 }
 
+/** Where a run sits in the ops listing: newest business date first, then the highest version, then id. */
+export interface FeedRunKey {
+  businessDate: string;
+  version: number;
+  id: string;
+}
+
+export function newestFirst(a: FeedRunKey, b: FeedRunKey): number {
+  if (a.businessDate !== b.businessDate) return a.businessDate < b.businessDate ? 1 : -1;
+  if (a.version !== b.version) return b.version - a.version;
+  return a.id === b.id ? 0 : a.id < b.id ? 1 : -1;
+}
+
+/** Up to `limit` of `keys` in {@link newestFirst} order, strictly after `after` (keyset paging). */
+export function pageNewestFirst<K extends FeedRunKey>(keys: K[], limit: number, after?: FeedRunKey): K[] {
+  const ordered = [...keys].sort(newestFirst);
+  const rest = after ? ordered.filter((k) => newestFirst(k, after) > 0) : ordered;
+  return rest.slice(0, limit);
+}
+
 /** The entity input of `applyFeedBatch` (see the member entity). */
 export interface FeedBatch {
   businessDate: string;

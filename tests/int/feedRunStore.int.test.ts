@@ -69,9 +69,13 @@ describe.each(stores)('FeedRunStore (%s)', (_name, make) => {
       [1, 'COMPLETED', 1],
       [2, 'REJECTED', 0],
     ]);
-    expect((await store.listRecentRuns(2)).map((r) => r.id)).toEqual([
+    expect((await store.listRunsNewestFirst(2)).map((r) => r.id)).toEqual([
       '2026-11-25:v2:abcdefabcdef',
       '2026-11-25:v1:abcdefabcdef',
+    ]);
+    const [, second] = await store.listRunsNewestFirst(2);
+    expect((await store.listRunsNewestFirst(5, second)).map((r) => r.id)).toEqual([
+      '2026-11-24:v1:abcdefabcdef',
     ]);
     expect(await store.getRun('2026-11-24', '2026-11-24:v1:abcdefabcdef')).toMatchObject({
       status: 'COMPLETED',

@@ -622,6 +622,34 @@ describe('ops endpoints', () => {
       expect(answer).toMatchObject({ status: 200, body: { items: [] } });
     });
 
+    it('answers 400 to a continuation token it did not issue, or issued for another filter', async () => {
+      // Given a real token of the unfiltered listing
+      const first = await opsGet(opsQuarantine, 'ops/quarantine', 'ops/quarantine', {
+        query: { limit: '1' },
+      });
+      const token = (first.body as { continuationToken: string }).continuationToken;
+
+      // When ops pass garbage, a cut token, or the token with another filter
+      const answers = [
+        await opsGet(opsQuarantine, 'ops/quarantine', 'ops/quarantine', {
+          query: { continuationToken: 'garbage' },
+        }),
+        await opsGet(opsQuarantine, 'ops/quarantine', 'ops/quarantine', {
+          query: { limit: '1', continuationToken: token.slice(0, -3) },
+        }),
+        await opsGet(opsQuarantine, 'ops/quarantine', 'ops/quarantine', {
+          query: { source: 'REALTIME', continuationToken: token },
+        }),
+      ];
+
+      // Then each is a 400 naming the token, never the first page again
+      for (const answer of answers)
+        expect(answer).toMatchObject({
+          status: 400,
+          body: { code: 'REQUEST.CONTINUATION_TOKEN', errors: [{ path: 'continuationToken' }] },
+        });
+    });
+
     it.each([
       [{ limit: '0' }, 'limit'],
       [{ limit: 'ten' }, 'limit'],

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { createLocalClient, type LocalClient, type Reply } from '../../local/cli/client';
+import { createLocalClient, type Reply } from '../../local/cli/client';
 import { pickFreePort } from '../../local/emulators/ports';
+import { contractCheckedClient, type ContractCheckedClient } from './contractClient';
 import { E2E_DIST, E2E_RUNS, PROJECT_ROOT } from './e2ePaths';
 import { FEED_HEADER, type FeedRow, type Message, feedLine } from './e2eTransactions';
 
@@ -67,7 +68,8 @@ function expectOk(reply: Reply, what: string): Reply {
  * `kill9()` is a real SIGKILL; `restart()` starts a new process on the same ports and data dir.
  */
 export class E2eRuntime {
-  readonly client: LocalClient;
+  /** Every `/api/...` answer it receives is checked against `openapi.yaml` (see contractCheckedClient). */
+  readonly client: ContractCheckedClient;
   private child: ChildProcess | undefined;
   private log: WriteStream | undefined;
   private recent = '';
@@ -80,7 +82,7 @@ export class E2eRuntime {
     private readonly args: string[],
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    this.client = createLocalClient({ baseUrl, dataDir });
+    this.client = contractCheckedClient(createLocalClient({ baseUrl, dataDir }));
   }
 
   static async start(o: E2eOptions): Promise<E2eRuntime> {
@@ -273,6 +275,34 @@ export class E2eRuntime {
   async funnel(): Promise<Record<string, number>> {
     const reply = await this.client.api('GET', '/api/ops/funnel', { token: await this.token('ops') });
     return (expectOk(reply, 'funnel').body as { counts: Record<string, number> }).counts;
+  }
+
+  /**
+   * Every item of a paged ops listing (`/api/ops/feeds`, `/api/ops/quarantine`), following
+   * `continuationToken` until a page has none; `query` is added to every page's request.
+   */
+  async allPages<T>(path: string, query = ''): Promise<{ items: T[]; pages: number; first: unknown }> {
+    const items: T[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    let first: unknown;
+    do {
+      const params = [query, token ? `continuationToken=${encodeURIComponent(token)}` : '']
+        .filter(Boolean)
+        .join('&');
+      const reply = await this.client.api('GET', `${path}${params ? `?${params}` : ''}`, {
+        token: await this.token('ops'),
+      });
+      const page = expectOk(reply, `${path} page ${pages + 1}`).body as {
+        items: T[];
+        continuationToken?: string;
+      };
+      first ??= page;
+      items.push(...page.items);
+      token = page.continuationToken;
+      pages += 1;
+    } while (token);
+    return { items, pages, first };
   }
 
   /** Puts messages on the `card-transactions` queue, in the given order, each with its `messageId`. */

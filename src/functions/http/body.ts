@@ -24,10 +24,19 @@ export async function readJson<S extends z.ZodType>(
   } catch {
     return { ok: false, response: problem(400, 'REQUEST.INVALID_JSON', 'the body is not valid JSON') };
   }
-  const parsed = schema.safeParse(body);
+  return validated(schema, body, '(body)');
+}
+
+/** Validates the query string (`?limit=…&continuationToken=…`): 400 with field errors. */
+export function readQuery<S extends z.ZodType>(request: HttpRequest, schema: S): Authorized<z.infer<S>> {
+  return validated(schema, Object.fromEntries(request.query.entries()), '(query)');
+}
+
+function validated<S extends z.ZodType>(schema: S, input: unknown, whole: string): Authorized<z.infer<S>> {
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => ({
-      path: i.path.join('.') || '(body)',
+      path: i.path.join('.') || whole,
       message: i.message,
     }));
     return {

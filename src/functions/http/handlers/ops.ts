@@ -9,6 +9,8 @@ import {
   progressView,
   type MemberState,
 } from '../../../domain';
+import { readQuery } from '../body';
+import { badContinuation, decodeContinuation, encodeContinuation } from '../continuation';
 import { ledgerOf, type HttpDeps } from '../deps';
 import { requireRole } from '../identity';
 import { json, problem } from '../problem';
@@ -102,33 +104,33 @@ export async function opsFunnel(request: HttpRequest, deps: HttpDeps): Promise<H
 const quarantineQuery = z.object({
   source: z.enum(['REALTIME', 'FEED']).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  continuationToken: z.string().optional(),
+  continuationToken: z.string().min(1).optional(),
   unresolvedOnly: z.enum(['true', 'false']).default('true'),
 });
 
-/** GET /api/ops/quarantine: rejected messages and feed rows, newest first, paged. */
+/**
+ * GET /api/ops/quarantine: rejected messages and feed rows, paged. The store's own continuation is
+ * wrapped in a token bound to the filter, so a garbage or foreign token is a 400, never a 500 from Cosmos.
+ */
 export async function opsQuarantine(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
   const caller = requireRole(request, 'ops');
   if (!caller.ok) return caller.response;
-  const parsed = quarantineQuery.safeParse(Object.fromEntries(request.query.entries()));
-  if (!parsed.success) {
-    const errors = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    return problem(
-      400,
-      'REQUEST.VALIDATION',
-      errors.map((e) => `${e.path}: ${e.message}`).join('; '),
-      errors,
-    );
-  }
-  const { source, limit, continuationToken, unresolvedOnly } = parsed.data;
+  const query = readQuery(request, quarantineQuery);
+  if (!query.ok) return query.response;
+  const { source, limit, continuationToken, unresolvedOnly } = query.value;
+  const scope = `ops/quarantine?source=${source ?? ''}&unresolvedOnly=${unresolvedOnly}`;
+  const continuation = continuationToken
+    ? decodeContinuation(scope, continuationToken, z.string().min(1))
+    : undefined;
+  if (continuationToken && !continuation) return badContinuation();
   const page = await deps.services.repos.quarantine.list({
     limit,
     unresolvedOnly: unresolvedOnly === 'true',
     ...(source ? { source } : {}),
-    ...(continuationToken ? { continuation: continuationToken } : {}),
+    ...(continuation ? { continuation } : {}),
   });
   return json(200, {
     items: page.items,
-    ...(page.continuation ? { continuationToken: page.continuation } : {}),
+    ...(page.continuation ? { continuationToken: encodeContinuation(scope, page.continuation) } : {}),
   });
 }
