@@ -26,6 +26,8 @@ export interface ClientApiDeps {
   core: EngineCore;
   baseUrl: string;
   taskHubName: string;
+  /** The key the management URLs carry (`code=`), as Azure's carry the system key. */
+  systemKey?: string;
 }
 
 const PAGE_SIZE = 100;
@@ -109,7 +111,7 @@ function start(
     );
   }
   core.wake();
-  const payload = managementPayload(deps.baseUrl, deps.taskHubName, instanceId);
+  const payload = managementPayload(deps.baseUrl, deps.taskHubName, instanceId, deps.systemKey);
   return jsonResponse(202, payload, { location: payload.statusQueryGetUri ?? '', 'retry-after': '10' });
 }
 

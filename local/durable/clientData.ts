@@ -7,9 +7,14 @@ export const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask';
  * and it takes precedence for every client operation. Set WEBSITE_HOSTNAME to the host's `host:port`,
  * otherwise the SDK rewrites the management URLs to http://localhost:7071.
  */
-export function durableClientData(baseUrl: string, taskHubName: string): Record<string, unknown> {
+export function durableClientData(
+  baseUrl: string,
+  taskHubName: string,
+  systemKey?: string,
+): Record<string, unknown> {
   const webhook = `${baseUrl.replace(/\/+$/, '')}${WEBHOOK_PREFIX}`;
-  const query = `taskHub=${taskHubName}&connection=Storage`;
+  // as in Azure, the management URLs carry the key the webhook routes require (`code=`)
+  const query = `taskHub=${taskHubName}&connection=Storage${systemKey ? `&code=${encodeURIComponent(systemKey)}` : ''}`;
   const instance = `${webhook}/instances/INSTANCEID`;
   return {
     taskHubName,
@@ -40,8 +45,9 @@ export function managementPayload(
   baseUrl: string,
   taskHubName: string,
   instanceId: string,
+  systemKey?: string,
 ): Record<string, string> {
-  const urls = durableClientData(baseUrl, taskHubName).managementUrls as Record<string, string>;
+  const urls = durableClientData(baseUrl, taskHubName, systemKey).managementUrls as Record<string, string>;
   const out: Record<string, string> = { id: instanceId };
   for (const [key, url] of Object.entries(urls))
     if (key !== 'id') out[key] = url.replace('INSTANCEID', instanceId);

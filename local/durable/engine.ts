@@ -19,6 +19,8 @@ export interface DurableEngineOptions {
   baseUrl: string;
   log: (line: string) => void;
   taskHubName?: string;
+  /** The key the host's webhook routes require; the management URLs carry it (`code=`), as in Azure. */
+  systemKey?: string;
   /** Defaults to the Azure Storage provider's 6 d / 3 d. */
   timers?: TimerSettings;
   /** Activities running at once (host.json maxConcurrentActivityFunctions). Default 10. */
@@ -54,7 +56,7 @@ export function createDurableEngine(opts: DurableEngineOptions): DurableEngine {
   let crashed = false;
   let closed = false;
   let started = false;
-  const clientData = (): Record<string, unknown> => durableClientData(opts.baseUrl, taskHubName);
+  const clientData = (): Record<string, unknown> => durableClientData(opts.baseUrl, taskHubName, opts.systemKey);
 
   const fireTimer = (timer: TimerRecord): void => {
     armed.delete(timerKey(timer));
@@ -126,7 +128,15 @@ export function createDurableEngine(opts: DurableEngineOptions): DurableEngine {
     async handleWebhook(req) {
       if (closed || crashed) return { status: 503, body: 'durable engine stopped' };
       try {
-        return handleClientRequest({ core, baseUrl: opts.baseUrl, taskHubName }, req);
+        return handleClientRequest(
+          {
+            core,
+            baseUrl: opts.baseUrl,
+            taskHubName,
+            ...(opts.systemKey ? { systemKey: opts.systemKey } : {}),
+          },
+          req,
+        );
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         opts.log(`durable client API ${req.method} ${req.path} failed: ${message}`);

@@ -81,7 +81,8 @@ export function processFigures() {
   };
 }
 
-function keyMatches(given: string | undefined, expected: string): boolean {
+/** Constant-time comparison of a presented key with the expected one. */
+export function keyMatches(given: string | undefined | null, expected: string): boolean {
   const a = Buffer.from(given ?? '');
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);

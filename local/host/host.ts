@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Registry } from '../functionsCore';
-import { createAdminApi } from './admin';
+import { ADMIN_KEY_HEADER, createAdminApi, keyMatches } from './admin';
 import { blobServiceFor, BlobTriggers } from './blobTrigger';
 import type { LocalNamespace } from './broker';
-import { createHttpFunctions } from './httpFunctions';
+import { createHttpFunctions, hostProblem } from './httpFunctions';
 import { closeGracefully, createHostServer, type HttpPart } from './httpServer';
 import { waitUntilIdle } from './idle';
 import { loadOrCreateAdminKey, loadOrCreateSecret } from './secrets';
@@ -57,10 +57,25 @@ export const WEBHOOK_PREFIX = '/runtime/webhooks/durabletask';
 const DURABLE_TRIGGERS = ['orchestrationtrigger', 'activitytrigger', 'entitytrigger'];
 const HANDLED = ['httptrigger', 'servicebustrigger', 'blobtrigger', 'timertrigger', ...DURABLE_TRIGGERS];
 
-function durableWebhooks(engine: HostDurableEngine): HttpPart {
+/**
+ * The durable HTTP API on the socket. As Azure requires the system key (`code=` or `x-functions-key`) on
+ * `/runtime/webhooks/durabletask/*`, this requires the data dir's admin key, in `x-local-admin-key`,
+ * `x-functions-key` or `?code=`: any local process could otherwise read every member's state and
+ * terminate instances. The app's own durable client does not come through here (durableTransport.ts
+ * serves it in process, as Azure's extension serves it on its internal RPC endpoint).
+ */
+function durableWebhooks(engine: HostDurableEngine, adminKey: string): HttpPart {
   return {
     owns: (p) => p.startsWith(`${WEBHOOK_PREFIX}/`) || p === WEBHOOK_PREFIX,
     async handle(req) {
+      const presented =
+        req.headers[ADMIN_KEY_HEADER] ?? req.headers['x-functions-key'] ?? req.url.searchParams.get('code');
+      if (!keyMatches(presented, adminKey))
+        return hostProblem(
+          401,
+          'AUTH.KEY_REQUIRED',
+          `the durable HTTP API needs the admin key (${ADMIN_KEY_HEADER}, x-functions-key or ?code=)`,
+        );
       const r = await engine.handleWebhook({
         method: req.method,
         path: req.url.pathname.slice(WEBHOOK_PREFIX.length + 1),
@@ -154,7 +169,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       functions: opts.registry.functions.map((f) => ({ name: f.name, trigger: f.trigger.type })),
     }),
   });
-  const parts: HttpPart[] = [admin, ...(opts.engine ? [durableWebhooks(opts.engine)] : []), http];
+  const parts: HttpPart[] = [admin, ...(opts.engine ? [durableWebhooks(opts.engine, adminKey)] : []), http];
   const server = createHostServer(parts, opts.log, opts.bodyLimitBytes ?? 4 * 1024 * 1024);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -26,6 +26,7 @@ export interface HttpFunctionsOptions {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   404: 'Not Found',
   405: 'Method Not Allowed',
   413: 'Content Too Large',

@@ -10,6 +10,7 @@ import { LocalNamespace } from './broker';
 import { lockDataDir } from './dataDirLock';
 import { installInProcessDurableClient } from './durableTransport';
 import { startHost, type RunningHost } from './host';
+import { loadOrCreateAdminKey } from './secrets';
 import { readHostJson } from './hostJson';
 import type { RuntimeOptions } from './options';
 import { installServiceBusShim, type LocalBroker } from './serviceBusShim';
@@ -151,6 +152,7 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
       baseUrl,
       log,
       taskHubName: env['TASK_HUB_NAME'] ?? 'coldmemberlocal',
+      systemKey: loadOrCreateAdminKey(dataDir),
     });
     stack.push(() => engine.stop());
     stack.push(installInProcessDurableClient(baseUrl, engine));

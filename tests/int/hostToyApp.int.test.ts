@@ -10,8 +10,10 @@ import { startAzurite, type RunningAzurite } from '../../local/emulators/azurite
 import { currentRegistry } from '../../local/functionsCore';
 import { ADMIN_KEY_HEADER } from '../../local/host/admin';
 import { LocalNamespace } from '../../local/host/broker';
+import { installInProcessDurableClient } from '../../local/host/durableTransport';
 import { startHost, type RunningHost } from '../../local/host/host';
 import { createServiceBusModule } from '../../local/host/serviceBusShim';
+import { loadOrCreateAdminKey } from '../../local/host/secrets';
 import { openDb, type Db } from '../../local/host/sqlite';
 
 interface ToyEvent {
@@ -27,6 +29,7 @@ let db: Db;
 let clock: VirtualClock;
 let engine: DurableEngine;
 let host: RunningHost;
+let uninstallTransport: (() => void) | undefined;
 let events: ToyEvent[];
 const savedEnv = { ...process.env };
 
@@ -86,8 +89,12 @@ beforeAll(async () => {
     clock,
     baseUrl,
     log: (l) => lines.push(l),
+    systemKey: loadOrCreateAdminKey(dataDir),
   });
   await engine.start();
+  // as the runtime does: the app's own durable client is served in process (Azure: the internal RPC
+  // endpoint), so the socket's webhook routes can require the key
+  uninstallTransport = installInProcessDurableClient(baseUrl, engine);
   host = await startHost({
     registry,
     namespace,
@@ -107,6 +114,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (process.env['HOST_TEST_LOG']) console.log(lines.join('\n'));
   await host?.stop();
+  uninstallTransport?.();
   await engine?.stop();
   db?.close();
   await azurite?.stop();
@@ -350,6 +358,29 @@ describe('durable client through the host', () => {
       output: unknown;
     };
     expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 'hello Tokyo' });
+    expect(new URL(statusQueryGetUri).searchParams.get('code')).toBe(host.adminKey);
+  });
+
+  it('refuses the webhook routes without the admin key, as Azure refuses them without the system key', async () => {
+    // Given a running instance's id
+    const started = await fetch(`${host.baseUrl}/api/orchestrators/toy`, { method: 'POST', body: 'Oslo' });
+    const { id } = (await started.json()) as { id: string };
+    await idle();
+    const instance = `${host.baseUrl}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}`;
+
+    // When a local process reads or terminates it without a key, or with a wrong one
+    const read = await fetch(instance);
+    const terminate = await fetch(`${instance}/terminate?reason=x`, { method: 'POST' });
+    const wrong = await fetch(`${instance}?code=nope`);
+
+    // Then each is 401 problem+json, and the key works in each of Azure's places
+    for (const res of [read, terminate, wrong]) {
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ code: 'AUTH.KEY_REQUIRED' });
+    }
+    expect((await fetch(`${instance}?code=${encodeURIComponent(host.adminKey)}`)).status).toBe(200);
+    expect((await fetch(instance, { headers: { 'x-functions-key': host.adminKey } })).status).toBe(200);
+    expect((await fetch(instance, { headers: { [ADMIN_KEY_HEADER]: host.adminKey } })).status).toBe(200);
   });
 });
 
