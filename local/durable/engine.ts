@@ -56,7 +56,8 @@ export function createDurableEngine(opts: DurableEngineOptions): DurableEngine {
   let crashed = false;
   let closed = false;
   let started = false;
-  const clientData = (): Record<string, unknown> => durableClientData(opts.baseUrl, taskHubName, opts.systemKey);
+  const clientData = (): Record<string, unknown> =>
+    durableClientData(opts.baseUrl, taskHubName, opts.systemKey);
 
   const fireTimer = (timer: TimerRecord): void => {
     armed.delete(timerKey(timer));
