@@ -10,7 +10,7 @@ import { campaignClientOf } from '../app/durableClient';
 import { services } from '../app/services';
 import type { HttpDeps } from './http/deps';
 import { enrol } from './http/handlers/enrolments';
-import { health, standardChecks } from './http/handlers/health';
+import { health, healthProbe, standardChecks } from './http/handlers/health';
 import { acknowledgeCelebration, myProgress } from './http/handlers/me';
 import { opsFunnel, opsMember, opsQuarantine, opsRedrive } from './http/handlers/ops';
 import { problem } from './http/problem';
@@ -80,9 +80,12 @@ app.http('opsQuarantine', {
   ...durable,
   handler: withDeps(opsQuarantine),
 });
+/** One probe per process: at most one round of dependency checks every HEALTH_TTL_MS. */
+const probeDependencies = healthProbe(standardChecks(services));
+
 app.http('health', {
   methods: ['GET'],
   route: 'health',
   authLevel: 'anonymous',
-  handler: () => health(standardChecks(services)),
+  handler: (request: HttpRequest) => health(request, probeDependencies),
 });

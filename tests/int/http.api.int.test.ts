@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { durableClientData } from '../../local/durable/clientData';
 import { invocationContextFor } from '../../local/durable/invocation';
@@ -6,7 +8,12 @@ import { instanceIdOf } from '../../src/app/enrolments';
 import { setServices } from '../../src/app/services';
 import type { HttpDeps } from '../../src/functions/http/deps';
 import { enrol } from '../../src/functions/http/handlers/enrolments';
-import { health, standardChecks } from '../../src/functions/http/handlers/health';
+import {
+  health,
+  healthProbe,
+  standardChecks,
+  type DependencyCheck,
+} from '../../src/functions/http/handlers/health';
 import { acknowledgeCelebration, myProgress } from '../../src/functions/http/handlers/me';
 import { opsFunnel, opsMember, opsQuarantine, opsRedrive } from '../../src/functions/http/handlers/ops';
 import { handleTransaction } from '../../src/functions/realtime/handleTransaction';
@@ -667,65 +674,119 @@ describe('ops endpoints', () => {
 });
 
 describe('GET /api/health', () => {
-  it('answers 200 "degraded" when a dependency check throws, naming the failure', async () => {
-    // Given one healthy and one failing dependency
-    const response = answerOf(
-      await health([
-        { name: 'settings', check: async () => 'campaign cold-member-activation' },
-        {
-          name: 'cosmos',
-          check: async () => {
-            throw new Error('ECONNREFUSED 127.0.0.1:8081');
-          },
-        },
-      ]),
-    );
-
-    // Then the app stays up (200) and reports which dependency failed
+  const failing: DependencyCheck = {
+    name: 'cosmos',
+    check: async () => {
+      throw new Error('ECONNREFUSED 127.0.0.1:8081');
+    },
+  };
+  const healthy: DependencyCheck = { name: 'points', check: async () => 'HTTP 404' };
+  const ask = async (checks: DependencyCheck[], headers: Record<string, string> = {}) => {
+    const response = answerOf(await health(httpRequest('GET', 'health', { headers }), healthProbe(checks)));
     expect(validateResponse('GET', 'health', response.status, response.contentType, response.body)).toEqual(
       [],
     );
-    expect(response.status).toBe(200);
+    return response;
+  };
+
+  it('tells an anonymous caller only "degraded", with 503, when a dependency fails', async () => {
+    // Given one healthy and one failing dependency
+    // When an anonymous caller asks
+    const response = await ask([healthy, failing]);
+
+    // Then the answer is 503 degraded and says nothing more
+    expect(response.status).toBe(503);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(response.body).toMatchObject({
+    expect(response.body).toEqual({ status: 'degraded' });
+  });
+
+  it('tells an anonymous caller only "ok" when every check answers', async () => {
+    const response = await ask([healthy]);
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ status: 'ok' });
+  });
+
+  it("gives ops each dependency's status and detail; a member gets no more than anyone", async () => {
+    const ops = await ask([healthy, failing], asOps());
+    expect(ops.body).toEqual({
       status: 'degraded',
       dependencies: {
-        settings: { status: 'ok', detail: 'campaign cold-member-activation' },
-        cosmos: { detail: 'ECONNREFUSED 127.0.0.1:8081' },
+        points: { status: 'ok', detail: 'HTTP 404' },
+        cosmos: { status: 'unavailable', detail: 'ECONNREFUSED 127.0.0.1:8081' },
       },
     });
-    expect(
-      (response.body as { dependencies: { cosmos: { status: string } } }).dependencies.cosmos.status,
-    ).not.toBe('ok');
+    expect((await ask([healthy, failing], asMember('M-1'))).body).toEqual({ status: 'degraded' });
   });
 
-  it('answers "ok" when every check answers', async () => {
-    // Given healthy dependencies
-    const response = answerOf(await health([{ name: 'cosmos', check: async () => undefined }]));
+  it('checks the dependencies at most once per period, however many callers ask', async () => {
+    // Given a probe on a controlled monotonic clock
+    let calls = 0;
+    let now = 0;
+    const counted: DependencyCheck = { name: 'points', check: async () => String(++calls) };
+    const probe = healthProbe([counted], 5_000, () => now);
 
-    // Then the status is ok
-    expect(validateResponse('GET', 'health', response.status, response.contentType, response.body)).toEqual(
-      [],
-    );
-    expect(response.body).toEqual({ status: 'ok', dependencies: { cosmos: { status: 'ok' } } });
+    // When 50 callers ask at once, then again within the period, then after it
+    await Promise.all(Array.from({ length: 50 }, () => health(httpRequest('GET', 'health'), probe)));
+    now = 4_999;
+    await health(httpRequest('GET', 'health'), probe);
+    now = 5_000;
+    await health(httpRequest('GET', 'health'), probe);
+
+    // Then the dependency saw two checks
+    expect(calls).toBe(2);
   });
 
-  it('never includes a secret from the settings, even when the points system is unreachable', async () => {
+  it('judges the points API by its status: 5xx is unavailable, a 404 or 405 is a server answering', async () => {
+    // Given the deployed checks against a points stand-in answering a status of our choosing
+    const statuses: number[] = [];
+    let answer = 503;
+    const server = createServer((_req, res) => {
+      statuses.push(answer);
+      res.writeHead(answer).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const services = {
+      ...app.services,
+      settings: { ...app.services.settings, points: { ...app.services.settings.points, url } },
+    };
+    const points = standardChecks(() => services).filter((c) => c.name === 'points');
+    try {
+      // When it answers 503, then 404
+      const down = await ask(points, asOps());
+      answer = 404;
+      const up = await ask(points, asOps());
+
+      // Then 503 degraded naming the status, then 200 ok
+      expect(down).toMatchObject({
+        status: 503,
+        body: {
+          status: 'degraded',
+          dependencies: { points: { status: 'unavailable', detail: expect.stringContaining('503') } },
+        },
+      });
+      expect(up).toMatchObject({ status: 200, body: { status: 'ok' } });
+      expect(statuses).toEqual([503, 404]);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('never includes a secret or the configuration, even for ops with the points system unreachable', async () => {
     // Given the deployed checks over settings carrying keys and connection strings, points unreachable
-    const response = answerOf(await health(standardChecks(() => app.services)));
-
-    // Then the body names each dependency and no key, password or connection string
-    const text = JSON.stringify(response.body);
-    expect(validateResponse('GET', 'health', response.status, response.contentType, response.body)).toEqual(
-      [],
+    const response = await ask(
+      standardChecks(() => app.services),
+      asOps(),
     );
+
+    // Then the body names each dependency and no key, password, connection string or campaign setting
+    const text = JSON.stringify(response.body);
     expect(Object.keys((response.body as { dependencies: object }).dependencies).sort()).toEqual([
       'cosmos',
       'points',
-      'settings',
     ]);
     for (const secret of Object.values(TEST_SECRETS)) expect(text).not.toContain(secret);
-    expect(text).not.toMatch(/AccountKey|SharedAccessKey|password/i);
+    expect(text).not.toMatch(/AccountKey|SharedAccessKey|password|campaign/i);
   });
 });
 
