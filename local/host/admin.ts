@@ -13,6 +13,7 @@ import { dropFeed } from './feedDrop';
 import type { PlainRequest, PlainResponse } from './httpFunctions';
 import { mintDevToken } from './identity';
 import type { NewMessage } from './messageStore';
+import { checkMessageSize, MessageSizeExceeded } from './messageSize';
 import type { QueueStore } from './queueStore';
 import type { TopicStore } from './topicStore';
 import { isAdvanceable, type HostClock } from './types';
@@ -119,6 +120,9 @@ export function createAdminApi(deps: AdminDeps) {
       async (req, m) => {
         const body = parseBody(publishSchema, req);
         const list = Array.isArray(body) ? body : [body];
+        const queue = decodeURIComponent(m[1] as string);
+        // all or nothing: one message over the limit and none is published
+        for (const msg of list) checkMessageSize(queue, toNewMessage(msg));
         const sent = list.map((msg) => deps.publish(decodeURIComponent(m[1] as string), toNewMessage(msg)));
         return json(202, { sent });
       },
@@ -209,6 +213,7 @@ export function createAdminApi(deps: AdminDeps) {
             (err instanceof Error && /duration|business date|version must/.test(err.message))
           )
             return json(400, { error: err.message });
+          if (err instanceof MessageSizeExceeded) return json(413, { error: err.message, code: err.code });
           throw err;
         }
       }

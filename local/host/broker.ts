@@ -1,4 +1,5 @@
 import type { NewMessage } from './messageStore';
+import { checkMessageSize } from './messageSize';
 import { QueueStore } from './queueStore';
 import { TopicStore } from './topicStore';
 import type { ServiceBusTriggers } from './serviceBusTrigger';
@@ -29,12 +30,14 @@ export class LocalNamespace implements LocalBroker {
   }
 
   send(entity: string, message: NewMessage): void {
+    checkMessageSize(entity, message);
     if (this.triggers?.queues().includes(entity)) this.triggers.publish(entity, message);
     else this.topics.publish(entity, message, this.clock.now());
   }
 
   /** Publishes to a queue even before its trigger is known (messages wait in the store). */
   publishToQueue(queue: string, message: NewMessage): { sequenceNumber: number; messageId: string } {
+    checkMessageSize(queue, message);
     const stored = this.triggers
       ? this.triggers.publish(queue, message)
       : this.queues.enqueue(queue, message, this.clock.now(), wallClockMs());

@@ -1,5 +1,6 @@
 import Module from 'node:module';
 import type { NewMessage } from './messageStore';
+import { MAX_MESSAGE_BYTES, messageBytes } from './messageSize';
 
 /** Where the shim's senders deliver: the local queue for a triggered queue, else the topic store. */
 export interface LocalBroker {
@@ -47,7 +48,7 @@ class ServiceBusError extends Error {
 
 class LocalMessageBatch {
   readonly messages: ShimMessage[] = [];
-  readonly maxSizeInBytes = 256 * 1024;
+  readonly maxSizeInBytes = MAX_MESSAGE_BYTES;
   private size = 0;
   get count(): number {
     return this.messages.length;
@@ -82,6 +83,13 @@ export function createServiceBusModule(broker: LocalBroker) {
             ? messages
             : [messages];
       const converted = list.map(toNewMessage);
+      // as the SDK does: a message, or the batch an array becomes, over the entity's limit is refused whole
+      const total = converted.reduce((sum, m) => sum + messageBytes(m), 0);
+      if (total > MAX_MESSAGE_BYTES)
+        throw new ServiceBusError(
+          `${converted.length === 1 ? 'the message' : `the batch of ${converted.length}`} to ${this.entityPath} is ${total} bytes; Service Bus Standard accepts at most ${MAX_MESSAGE_BYTES}`,
+          'MessageSizeExceeded',
+        );
       await Promise.resolve();
       converted.forEach((m) => broker.send(this.entityPath, m));
     }

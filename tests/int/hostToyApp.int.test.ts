@@ -219,6 +219,22 @@ describe('identity edge', () => {
 });
 
 describe('Service Bus queue trigger', () => {
+  it('refuses a 1 MB message on the admin API with 413 and publishes nothing of its batch', async () => {
+    // Given a batch of one small and one 1 MB message
+    const batch = [
+      { messageId: 'size-ok', body: { id: 'size-ok' } },
+      { messageId: 'size-big', body: { id: 'size-big', pad: 'x'.repeat(1024 * 1024) } },
+    ];
+
+    // When it is published
+    const answer = await admin('POST', '/_local/queues/toy-queue/messages', batch);
+    await idle();
+
+    // Then it is refused as Service Bus Standard would (256 KB), and neither message was delivered
+    expect(answer).toMatchObject({ status: 413, json: { code: 'MessageSizeExceeded' } });
+    expect(eventsOf('queue', 'size-ok')).toEqual([]);
+  });
+
   it('delivers a JSON body with the broker metadata and publishes through the shim with duplicate detection', async () => {
     await clock.advance(60_000);
     const sent = await admin('POST', '/_local/queues/toy-queue/messages', {

@@ -1,4 +1,5 @@
 import type { NewMessage } from '../../local/host/messageStore';
+import { MAX_MESSAGE_BYTES } from '../../local/host/messageSize';
 import { createServiceBusModule } from '../../local/host/serviceBusShim';
 
 function recordingBroker() {
@@ -10,6 +11,23 @@ function recordingBroker() {
 }
 
 describe('@azure/service-bus shim', () => {
+  it('refuses a message or an array over Service Bus Standard 256 KB, as the SDK does, sending none of it', async () => {
+    const { sent, broker } = recordingBroker();
+    const { ServiceBusClient, isServiceBusError } = createServiceBusModule(broker);
+    const sender = new ServiceBusClient('Endpoint=sb://local/').createSender('member-progress');
+    const big = 'x'.repeat(MAX_MESSAGE_BYTES + 1);
+    const refused = await sender.sendMessages({ body: big }).catch((e: unknown) => e);
+    expect(isServiceBusError(refused)).toBe(true);
+    expect(refused).toMatchObject({ code: 'MessageSizeExceeded' });
+    const half = 'y'.repeat(MAX_MESSAGE_BYTES / 2 + 1);
+    await expect(sender.sendMessages([{ body: half }, { body: half }])).rejects.toMatchObject({
+      code: 'MessageSizeExceeded',
+    });
+    expect(sent).toEqual([]);
+    await sender.sendMessages({ body: 'z'.repeat(MAX_MESSAGE_BYTES - 100) });
+    expect(sent).toHaveLength(1);
+  });
+
   it('sends one message, an array or a batch to the sender entity, encoding bodies as the SDK does', async () => {
     const { sent, broker } = recordingBroker();
     const { ServiceBusClient } = createServiceBusModule(broker);
