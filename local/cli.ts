@@ -21,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
       queue: { type: 'string' },
       date: { type: 'string' },
       version: { type: 'string' },
+      'no-wait': { type: 'boolean' },
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

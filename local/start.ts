@@ -1,5 +1,5 @@
 import { AppEntryMissingError, startRuntime, type RunningRuntime } from './host/runtime';
-import { parseRuntimeOptions, USAGE } from './host/options';
+import { parseRuntimeOptions, readyLine, USAGE } from './host/options';
 import { EXIT_PORT_IN_USE, PortInUseError } from './emulators/ports';
 import { DataDirInUseError, EXIT_DATA_DIR_IN_USE } from './host/dataDirLock';
 import { batchedLineWriter } from './host/logWriter';
@@ -22,9 +22,7 @@ async function main(): Promise<void> {
     env: process.env,
     log,
   });
-  log(
-    `ready: http://127.0.0.1:${runtime.host.port}/api/health · CLI: npm run cli -- help · stop with Ctrl+C`,
-  );
+  log(readyLine(runtime.host.port, options.dataDir));
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) {

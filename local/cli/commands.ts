@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LocalClient, Reply, TokenFor } from './client';
+import { isCalendarDate } from '../host/feedDrop';
 import { loadSettings } from '../host/settings';
 import { runDemo } from './demo';
 import { transactionFromFields } from './transaction';
@@ -35,6 +36,36 @@ function one(args: string[], name: string): string {
 async function nowIso(client: LocalClient): Promise<string> {
   const reply = await client.admin('GET', '/_local/clock');
   return (reply.body as { now: string }).now;
+}
+
+async function feedDate(client: LocalClient, businessDate: string): Promise<unknown> {
+  const token = await client.token({ ops: true });
+  const reply = await client.api('GET', `/api/ops/feeds/${businessDate}`, { token });
+  return reply.status === 200 ? reply.body : undefined;
+}
+
+interface RunView {
+  version: number;
+  status: string;
+  reason?: { code: string; detail: string };
+  rowsRead?: number;
+  applied?: number;
+  rejected?: { count: number };
+  duplicateDrops?: number;
+}
+
+/** One line on how the run of `version` ended (from GET /api/ops/feeds/{date}); undefined when there is none. */
+export function feedRunOutcome(view: unknown, version: number): string | undefined {
+  const runs = (view as { runs?: RunView[] } | undefined)?.runs ?? [];
+  const run = runs.find((r) => r.version === version);
+  if (!run) return undefined;
+  if (run.reason) return `run v${version} ${run.status}: ${run.reason.code} (${run.reason.detail})`;
+  const counts =
+    run.rowsRead === undefined
+      ? ''
+      : `: ${run.rowsRead} rows read, ${run.applied ?? 0} applied, ${run.rejected?.count ?? 0} rejected (quarantined)`;
+  const drops = run.duplicateDrops ? `; dropped again ${run.duplicateDrops}× (no-op)` : '';
+  return `run v${version} ${run.status}${counts}${drops}`;
 }
 
 export const commands: Record<
@@ -90,15 +121,27 @@ export const commands: Record<
   async 'drop-feed'(client, args, flags, print) {
     const file = one(args, 'CSV file');
     const businessDate = str(flags, 'date');
-    if (!businessDate) throw new UsageError('drop-feed needs --date YYYY-MM-DD');
-    const content = readFileSync(file);
+    if (!businessDate || !isCalendarDate(businessDate))
+      throw new UsageError(
+        `drop-feed needs --date YYYY-MM-DD naming a real day, got ${businessDate ?? 'none'}`,
+      );
     const version = Number(str(flags, 'version') ?? 1);
+    if (!Number.isInteger(version) || version < 1)
+      throw new UsageError(`--version must be a positive integer, got ${str(flags, 'version')}`);
+    const content = readFileSync(file);
     const reply = await client.admin('POST', '/_local/feeds', {
       businessDate,
       version,
       base64: content.toString('base64'),
     });
     expectOk(print, reply, 'drop-feed');
+    const see = `see it with: curl -H "Authorization: Bearer $(npm run -s cli -- token --ops)" ${client.baseUrl}/api/ops/feeds/${businessDate}`;
+    if (flags['no-wait']) return print(see);
+    print('waiting for the run (queues, blob scan and durable work drained; --no-wait to skip)…');
+    expectOk(() => undefined, await client.admin('GET', '/_local/idle?timeoutMs=300000'), 'idle');
+    print(
+      feedRunOutcome(await feedDate(client, businessDate), version) ?? `no run of v${version} yet; ${see}`,
+    );
   },
   async advance(client, args, _flags, print) {
     expectOk(

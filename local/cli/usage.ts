@@ -5,8 +5,9 @@ export const CLI_USAGE = `Usage: npm run cli -- <command> [options]        (talk
   publish <file.json> | <key=value ...>        publish a real-time card message to the transactions queue
         e.g. publish transactionId=T-1 memberId=M-1 type=LOAD method=APPLE_PAY status=SETTLED amount=250.00
         [--message-id <id>] [--times <n>] (deliver n copies) [--queue <name>]
-  drop-feed <file.csv|file.csv.gz> --date YYYY-MM-DD [--version <n>]
-                                               write data file + manifest to the feed container
+  drop-feed <file.csv|file.csv.gz> --date YYYY-MM-DD [--version <n>] [--no-wait]
+                                               write data file + manifest to the feed container, wait
+                                               for the run and print its outcome
   advance <duration>                           move the virtual clock: 31d, 6h, 1d12h, PT6H
   now                                          the host's clock
   progress M-1                                 the member's progress view (GET /api/me/progress)

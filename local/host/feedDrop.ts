@@ -2,6 +2,15 @@ import type { BlobServiceClient } from '@azure/storage-blob';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 
+/** `YYYY-MM-DD` naming a day that exists (2027-02-29 and 2027-13-45 do not). */
+export function isCalendarDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(Date.UTC(y, mo - 1, d));
+  return at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d;
+}
+
 /** Counts RFC 4180 records after the header (quoted fields may hold line breaks; a final newline ends no record). */
 export function countCsvRecords(text: string): number {
   let records = 0;
@@ -41,8 +50,8 @@ export async function dropFeed(
   businessDate: string,
   version = 1,
 ): Promise<FeedDrop> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(businessDate))
-    throw new Error(`business date "${businessDate}" is not YYYY-MM-DD`);
+  if (!isCalendarDate(businessDate))
+    throw new Error(`business date "${businessDate}" is not a calendar date YYYY-MM-DD`);
   if (!Number.isInteger(version) || version < 1)
     throw new Error(`version must be a positive integer, got ${version}`);
   const gzipped = content[0] === 0x1f && content[1] === 0x8b;

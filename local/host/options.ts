@@ -34,6 +34,19 @@ export const USAGE = `Usage: npm start -- [options]     (or: node dist/local/sta
   -h, --help
 `;
 
+/**
+ * The line `npm start` prints once it serves: where health answers and how to point the CLI at this
+ * runtime; `--url` and `--data-dir` appear only when they differ from the CLI's defaults.
+ */
+export function readyLine(port: number, dataDir: string): string {
+  const flags = [
+    ...(port === 7071 ? [] : [`--url http://127.0.0.1:${port}`]),
+    ...(dataDir === '.local' ? [] : [`--data-dir ${dataDir}`]),
+  ].join(' ');
+  const cli = `npm run cli -- help${flags ? ` ${flags}` : ''}`;
+  return `ready: http://127.0.0.1:${port}/api/health · CLI: ${cli} · stop with Ctrl+C`;
+}
+
 const port = z.coerce.number().int().min(0).max(65535);
 
 function parseClock(text: string): RuntimeOptions['clock'] {
