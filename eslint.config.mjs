@@ -35,7 +35,16 @@ const determinism = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'coverage/**', '.local/**', 'tests/fixtures/**', '*.js', '*.mjs'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'coverage/**',
+      '.local/**',
+      'tests/fixtures/**',
+      'local/tests/fixtures/**',
+      '*.js',
+      '*.mjs',
+    ],
   },
   ...tseslint.configs.recommended,
   {

@@ -1,11 +1,14 @@
-/** Three tiers, named by suffix: *.unit.test.ts, *.int.test.ts, *.e2e.test.ts (see STYLE.md). */
+/**
+ * Three tiers, named by suffix: *.unit.test.ts, *.int.test.ts, *.e2e.test.ts (see STYLE.md). The app's tests
+ * live in tests/, the local runtime's own in local/tests (its package runs them alone: local/jest.config.js).
+ */
 const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
   transform,
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/local/jestFunctionsCore.ts' },
-  testMatch: [`<rootDir>/tests/**/*.${name}.test.ts`],
+  testMatch: [`<rootDir>/tests/**/*.${name}.test.ts`, `<rootDir>/local/tests/**/*.${name}.test.ts`],
   ...extra,
 });
 module.exports = {

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createLocalClient, type LocalClient } from '../cli/client';
 import { pickFreePort } from '../emulators/ports';
+
+/** The name in `local/package.json`. */
+const RUNTIME_PACKAGE = '@cold-member/local-runtime';
 
 export interface SpawnRuntimeOptions {
   dataDir: string;
@@ -63,12 +66,20 @@ function waitForOutput(
   });
 }
 
-/** The nearest folder with a package.json: works from `local/host` (tsx, Jest) and `dist/local/host`. */
+/**
+ * The app's folder: the nearest package.json above this file that is not the runtime's own package
+ * (`local/package.json`); works from `local/host` (tsx, Jest) and `dist/local/host`.
+ */
 function projectRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && !isRuntimePackage(manifest)) return dir;
     if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
   }
+}
+
+function isRuntimePackage(manifest: string): boolean {
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === RUNTIME_PACKAGE;
 }
 
 /**

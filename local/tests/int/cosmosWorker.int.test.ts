@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { COSMOS_EMULATOR_KEY, startCosmos, watchForCrash } from '../../local/emulators/cosmos';
-import { SharedNow } from '../../local/host/sharedNow';
+import { COSMOS_EMULATOR_KEY, startCosmos, watchForCrash } from '../../emulators/cosmos';
+import { SharedNow } from '../../host/sharedNow';
 
 let dir: string;
 beforeAll(() => {

@@ -1,9 +1,9 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import { realClock } from '../../local/clock';
-import { currentRegistry } from '../../local/functionsCore';
-import { createDurableEngine, type DurableEngine } from '../../local/durable';
-import { clientFor, serveWebhooks, type WebhookServer } from '../../local/durable/testing/harness';
+import { realClock } from '../../clock';
+import { currentRegistry } from '../../functionsCore';
+import { createDurableEngine, type DurableEngine } from '../../durable';
+import { clientFor, serveWebhooks, type WebhookServer } from '../../durable/testing/harness';
 
 // Activities that wait on a gate, to observe how many run at once.
 let inFlight = 0;

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as df from 'durable-functions';
 import type { EntityContext, OrchestrationContext } from 'durable-functions';
-import type { StepInfo } from '../../local/durable';
-import { durableHarness, type Harness } from '../../local/durable/testing/harness';
+import type { StepInfo } from '../../durable';
+import { durableHarness, type Harness } from '../../durable/testing/harness';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1);

@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import { durableHarness, type Harness } from '../../local/durable/testing/harness';
+import { durableHarness, type Harness } from '../../durable/testing/harness';
 
 const T0 = Date.UTC(2026, 10, 1);
 

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import * as df from 'durable-functions';
 import type { EntityContext, OrchestrationContext } from 'durable-functions';
-import { virtualClock } from '../../local/clock';
-import { createDurableEngine, type DurableEngine } from '../../local/durable/engine';
-import { clientFor } from '../../local/durable/testing/harness';
-import { currentRegistry } from '../../local/functionsCore';
-import { installInProcessDurableClient } from '../../local/host/durableTransport';
+import { virtualClock } from '../../clock';
+import { createDurableEngine, type DurableEngine } from '../../durable/engine';
+import { clientFor } from '../../durable/testing/harness';
+import { currentRegistry } from '../../functionsCore';
+import { installInProcessDurableClient } from '../../host/durableTransport';
 
 df.app.orchestration('inproc_waiter', function* (context: OrchestrationContext) {
   const value: unknown = yield context.df.waitForExternalEvent('Go');

@@ -1,6 +1,6 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { currentRegistry } from '../../local/functionsCore';
+import { currentRegistry } from '../../functionsCore';
 
 // The local host depends on capturing registrations exactly as the Functions worker would see them.
 describe('functions-core capture', () => {

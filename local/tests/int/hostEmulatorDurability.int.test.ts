@@ -4,13 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startAzurite } from '../../local/emulators/azurite';
+import { startAzurite } from '../../emulators/azurite';
 import {
   COSMOS_EMULATOR_KEY,
   ensureCosmosContainers,
   startCosmos,
   type RunningCosmos,
-} from '../../local/emulators/cosmos';
+} from '../../emulators/cosmos';
 
 let dir: string;
 let cosmos: RunningCosmos;

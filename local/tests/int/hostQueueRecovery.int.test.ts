@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { virtualClock } from '../../local/clock';
-import type { RegisteredFunction } from '../../local/functionsCore';
-import { Registry } from '../../local/functionsCore';
-import { createInvoker } from '../../local/host/invoke';
-import { QueueStore } from '../../local/host/queueStore';
-import { ServiceBusTriggers } from '../../local/host/serviceBusTrigger';
-import { openDb } from '../../local/host/sqlite';
+import { virtualClock } from '../../clock';
+import type { RegisteredFunction } from '../../functionsCore';
+import { Registry } from '../../functionsCore';
+import { createInvoker } from '../../host/invoke';
+import { QueueStore } from '../../host/queueStore';
+import { ServiceBusTriggers } from '../../host/serviceBusTrigger';
+import { openDb } from '../../host/sqlite';
 
 const START = Date.parse('2026-11-25T00:00:00Z');
 let dir: string;

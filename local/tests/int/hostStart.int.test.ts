@@ -3,9 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnRuntime } from '../../local/host/spawnRuntime';
+import { spawnRuntime } from '../../host/spawnRuntime';
 
-const ROOT = join(__dirname, '../..');
+/** The repository root (the app's folder), where `npm start` runs; the toy app lives in this package. */
+const ROOT = join(__dirname, '../../..');
+const TOY_APP = join(__dirname, '../fixtures/toy-app/index.js');
 const TOY_ENV = { TOY_QUEUE: 'toy-queue', TOY_SCHEDULE: '0 0 0 * * *' };
 let dir: string;
 
@@ -27,7 +29,7 @@ describe('npm start (local/start.ts)', () => {
           'tsx',
           join(ROOT, 'local/start.ts'),
           '--app',
-          'tests/fixtures/toy-app/index.js',
+          TOY_APP,
           '--data-dir',
           dir,
           '--port',
@@ -46,7 +48,7 @@ describe('npm start (local/start.ts)', () => {
   it('survives kill -9: the message in flight is delivered again and virtual time resumes', async () => {
     const runtime = await spawnRuntime({
       dataDir: dir,
-      app: 'tests/fixtures/toy-app/index.js',
+      app: TOY_APP,
       clock: 'virtual=2026-11-25T00:00:00Z',
       env: TOY_ENV,
     });
@@ -82,15 +84,15 @@ describe('npm start (local/start.ts)', () => {
       // a second runtime on the same data dir is refused (the lock left by the killed one was taken over)
       const second = spawnSync(
         process.execPath,
-        [
-          '--import',
-          'tsx',
-          join(ROOT, 'local/start.ts'),
-          '--app',
-          'tests/fixtures/toy-app/index.js',
-          '--data-dir',
-          dir,
-        ].concat(['--port', '0', '--azurite-port', '0', '--cosmos-port', '0', '--no-points']),
+        ['--import', 'tsx', join(ROOT, 'local/start.ts'), '--app', TOY_APP, '--data-dir', dir].concat([
+          '--port',
+          '0',
+          '--azurite-port',
+          '0',
+          '--cosmos-port',
+          '0',
+          '--no-points',
+        ]),
         { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...TOY_ENV } },
       );
       expect(second.status).toBe(4);

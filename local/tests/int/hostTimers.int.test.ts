@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { virtualClock } from '../../local/clock';
-import { Registry } from '../../local/functionsCore';
-import { createInvoker } from '../../local/host/invoke';
-import { openDb, type Db } from '../../local/host/sqlite';
-import { TimerTriggers } from '../../local/host/timerTrigger';
+import { virtualClock } from '../../clock';
+import { Registry } from '../../functionsCore';
+import { createInvoker } from '../../host/invoke';
+import { openDb, type Db } from '../../host/sqlite';
+import { TimerTriggers } from '../../host/timerTrigger';
 
 interface TimerInput {
   isPastDue: boolean;

@@ -4,17 +4,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { virtualClock, type VirtualClock } from '../../local/clock';
-import { createDurableEngine, type DurableEngine } from '../../local/durable';
-import { startAzurite, type RunningAzurite } from '../../local/emulators/azurite';
-import { currentRegistry } from '../../local/functionsCore';
-import { ADMIN_KEY_HEADER } from '../../local/host/admin';
-import { LocalNamespace } from '../../local/host/broker';
-import { installInProcessDurableClient } from '../../local/host/durableTransport';
-import { startHost, type RunningHost } from '../../local/host/host';
-import { createServiceBusModule } from '../../local/host/serviceBusShim';
-import { loadOrCreateAdminKey } from '../../local/host/secrets';
-import { openDb, type Db } from '../../local/host/sqlite';
+import { virtualClock, type VirtualClock } from '../../clock';
+import { createDurableEngine, type DurableEngine } from '../../durable';
+import { startAzurite, type RunningAzurite } from '../../emulators/azurite';
+import { currentRegistry } from '../../functionsCore';
+import { ADMIN_KEY_HEADER } from '../../host/admin';
+import { LocalNamespace } from '../../host/broker';
+import { installInProcessDurableClient } from '../../host/durableTransport';
+import { startHost, type RunningHost } from '../../host/host';
+import { createServiceBusModule } from '../../host/serviceBusShim';
+import { loadOrCreateAdminKey } from '../../host/secrets';
+import { openDb, type Db } from '../../host/sqlite';
 
 interface ToyEvent {
   kind: string;

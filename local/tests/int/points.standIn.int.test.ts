@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { startPointsStandIn, type PointsStandIn } from '../../local/points';
+import { startPointsStandIn, type PointsStandIn } from '../../points';
 
 const body = (memberId: string) => ({ points: 2000, campaignId: 'c', reference: `c:${memberId}` });
 const post = (
@@ -104,7 +104,7 @@ describe('points stand-in CLI', () => {
       process.execPath,
       ['--import', 'tsx', 'local/points/main.ts', '--port', '0', '--data', dataFile],
       {
-        cwd: join(__dirname, '..', '..'),
+        cwd: join(__dirname, '..', '..', '..'),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

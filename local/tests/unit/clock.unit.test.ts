@@ -1,4 +1,4 @@
-import { realClock, virtualClock } from '../../local/clock';
+import { realClock, virtualClock } from '../../clock';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 10, 1);

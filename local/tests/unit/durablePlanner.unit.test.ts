@@ -1,14 +1,14 @@
-import { ev } from '../../local/durable/history';
-import { AZURE_STORAGE_TIMERS, nextSubTimerMs, timeSpan } from '../../local/durable/longTimer';
+import { ev } from '../../durable/history';
+import { AZURE_STORAGE_TIMERS, nextSubTimerMs, timeSpan } from '../../durable/longTimer';
 import {
   flattenActions,
   initialPlannerState,
   planActions,
   planCompletion,
   type PlanContext,
-} from '../../local/durable/planner';
-import { retryDelayMs } from '../../local/durable/retryPolicy';
-import { ActionType, type ActionWire } from '../../local/durable/wire';
+} from '../../durable/planner';
+import { retryDelayMs } from '../../durable/retryPolicy';
+import { ActionType, type ActionWire } from '../../durable/wire';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,4 +1,4 @@
-import { DEMO_COHORT, localInstant, planDemo } from '../../local/cli/demoScenario';
+import { DEMO_COHORT, localInstant, planDemo } from '../../cli/demoScenario';
 
 const ZONE = 'Australia/Sydney';
 const members = DEMO_COHORT.map((member) => ({ memberId: `M-${member.suffix}`, member }));

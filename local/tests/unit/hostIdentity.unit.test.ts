@@ -4,7 +4,7 @@ import {
   NAME_IDENTIFIER_CLAIM,
   verifyDevToken,
   type ClientPrincipal,
-} from '../../local/host/identity';
+} from '../../host/identity';
 
 const secret = Buffer.alloc(32, 7);
 const otherSecret = Buffer.alloc(32, 8);

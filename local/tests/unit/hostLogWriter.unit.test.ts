@@ -1,4 +1,4 @@
-import { batchedLineWriter } from '../../local/host/logWriter';
+import { batchedLineWriter } from '../../host/logWriter';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -1,4 +1,4 @@
-import { nextOccurrence, parseNcrontab } from '../../local/host/ncrontab';
+import { nextOccurrence, parseNcrontab } from '../../host/ncrontab';
 
 const at = (iso: string): number => Date.parse(iso);
 const next = (expr: string, after: string): string | undefined => {

@@ -1,9 +1,9 @@
-import { transactionFromFields } from '../../local/cli/transaction';
-import { compileBlobPath } from '../../local/host/blobPath';
-import { parseDuration } from '../../local/host/duration';
-import { countCsvRecords } from '../../local/host/feedDrop';
-import { parseRuntimeOptions } from '../../local/host/options';
-import { resolveSetting } from '../../local/host/settings';
+import { transactionFromFields } from '../../cli/transaction';
+import { compileBlobPath } from '../../host/blobPath';
+import { parseDuration } from '../../host/duration';
+import { countCsvRecords } from '../../host/feedDrop';
+import { parseRuntimeOptions } from '../../host/options';
+import { resolveSetting } from '../../host/settings';
 
 describe('durations for advance', () => {
   it('reads shorthand and ISO-8601', () => {

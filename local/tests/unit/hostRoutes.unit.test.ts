@@ -1,4 +1,4 @@
-import { compileRoute, matchRoute } from '../../local/host/routes';
+import { compileRoute, matchRoute } from '../../host/routes';
 
 const routes = [
   compileRoute('me/progress', ['GET'], 'progress'),

@@ -1,6 +1,6 @@
-import type { NewMessage } from '../../local/host/messageStore';
-import { MAX_MESSAGE_BYTES } from '../../local/host/messageSize';
-import { createServiceBusModule } from '../../local/host/serviceBusShim';
+import type { NewMessage } from '../../host/messageStore';
+import { MAX_MESSAGE_BYTES } from '../../host/messageSize';
+import { createServiceBusModule } from '../../host/serviceBusShim';
 
 function recordingBroker() {
   const sent: { entity: string; message: NewMessage }[] = [];

@@ -1,4 +1,4 @@
-import { drawFault, faultsSchema, seededRandom } from '../../local/points/faults';
+import { drawFault, faultsSchema, seededRandom } from '../../points/faults';
 
 const draws = (faults: Parameters<typeof faultsSchema.parse>[0], n: number, seed = 1) => {
   const parsed = faultsSchema.parse(faults);

@@ -1,4 +1,4 @@
-import { installVirtualDate } from '../../local/virtualDate';
+import { installVirtualDate } from '../../virtualDate';
 
 // In virtual-clock mode the app's own clock reads must follow the host's clock (docs/local-runtime.md).
 describe('installVirtualDate', () => {
