@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalClient, Reply } from '../../local/cli/client';
-import { commands, feedRunOutcome, UsageError } from '../../local/cli/commands';
-import { isCalendarDate } from '../../local/host/feedDrop';
+import type { LocalClient, Reply } from '../../cli/client';
+import { commands, feedRunOutcome, UsageError } from '../../cli/commands';
+import { isCalendarDate } from '../../host/feedDrop';
 
 const reply = (status: number, body: unknown): Reply => ({
   status,
