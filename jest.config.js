@@ -6,6 +6,8 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const tier = (name, extra = {}) => ({
   displayName: name,
   testEnvironment: 'node',
+  // .deploy/ is the staged deployment package (scripts/package/stage.ts), with a second package.json
+  modulePathIgnorePatterns: ['<rootDir>/.deploy/'],
   transform,
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/local/jestFunctionsCore.ts' },
   testMatch: [`<rootDir>/tests/**/*.${name}.test.ts`, `<rootDir>/local/tests/**/*.${name}.test.ts`],

@@ -101,14 +101,36 @@ describe('GitHub Actions deployment', () => {
 describe('azure.yaml (Azure Developer CLI)', () => {
   const project = parse(readText('azure.yaml')) as {
     infra: { provider: string; path: string; module: string };
-    services: Record<string, { project: string; language: string; host: string }>;
+    services: Record<
+      string,
+      {
+        project: string;
+        language: string;
+        host: string;
+        dist?: string;
+        remoteBuild?: boolean;
+        hooks?: { prepackage?: { posix?: { run?: string } } };
+      }
+    >;
     hooks: { postdeploy: { posix: { run: string } } };
   };
 
   it('points at infra/bicep/main.bicep and deploys the api service as a TypeScript function app', () => {
     expect(project.infra).toEqual({ provider: 'bicep', path: 'infra/bicep', module: 'main' });
     expect(fs.existsSync(path.join(root, project.infra.path, `${project.infra.module}.bicep`))).toBe(true);
-    expect(project.services.api).toEqual({ project: '.', language: 'ts', host: 'function' });
+    expect(project.services.api).toMatchObject({ project: '.', language: 'ts', host: 'function' });
+  });
+
+  it('packages what the GitHub workflow packages: one staging script, its folder as the package', () => {
+    const api = project.services.api;
+    const stage = 'npx tsx scripts/package/stage.ts';
+    expect(api?.hooks?.prepackage?.posix?.run).toBe(stage);
+    // azd zips `dist` (the staged folder) and reads the ignore file from there; node_modules ships as built
+    expect(api?.dist).toBe('.deploy');
+    expect(api?.remoteBuild).toBe(false);
+    const steps = (parse(readText('.github/workflows/deploy.yml')) as Workflow).jobs.build?.steps ?? [];
+    const packaging = steps.filter((s) => /zip|npm prune|npm run build/.test(s.run ?? ''));
+    expect(packaging.map((s) => s.run?.trim())).toEqual([`${stage} --zip release.zip`]);
   });
 
   it('runs the same feed subscription hook after deploy, and the hook is executable', () => {
