@@ -29,6 +29,8 @@ export interface HostOptions {
   maxDeliveryCount?: number;
   redeliveryDelayMs?: number;
   maxConcurrentCalls?: number;
+  /** host.json extensions.serviceBus.maxAutoLockRenewalDuration, in ms. */
+  lockRenewalMs?: number;
   blobPollIntervalMs?: number;
   virtualTimerMinIntervalMs?: number;
   /** Called after the admin API wrote blobs (the runtime flushes Azurite's metadata). */
@@ -120,6 +122,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     ...(opts.maxDeliveryCount !== undefined ? { maxDeliveryCount: opts.maxDeliveryCount } : {}),
     ...(opts.redeliveryDelayMs !== undefined ? { redeliveryDelayMs: opts.redeliveryDelayMs } : {}),
     ...(opts.maxConcurrentCalls !== undefined ? { maxConcurrentCalls: opts.maxConcurrentCalls } : {}),
+    ...(opts.lockRenewalMs !== undefined ? { lockRenewalMs: opts.lockRenewalMs } : {}),
   });
   opts.namespace.attach(serviceBus);
   const blobs = new BlobTriggers(opts.registry.byTriggerType('blobTrigger'), {

@@ -157,6 +157,7 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
     stack.push(() => engine.stop());
     stack.push(installInProcessDurableClient(baseUrl, engine));
     const hostJson = readHostJson(ctx.rootDir);
+    hostJson.warnings.forEach((w) => log(`WARNING ${w}`));
     const host = await startHost({
       registry,
       namespace,
@@ -169,6 +170,7 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
       env,
       routePrefix: hostJson.routePrefix,
       maxConcurrentCalls: hostJson.maxConcurrentCalls,
+      lockRenewalMs: hostJson.maxAutoLockRenewalMs,
       redeliveryDelayMs: o.redeliveryDelayMs,
       virtualTimerMinIntervalMs: o.virtualTimerMinIntervalMs,
       flushBlobs: () => emulators.flushBlobs(),

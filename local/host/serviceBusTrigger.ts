@@ -17,6 +17,8 @@ export interface ServiceBusTriggerOptions {
   /** Wall-clock wait before a failed message is offered again (real Service Bus: at once). */
   redeliveryDelayMs?: number;
   maxConcurrentCalls?: number;
+  /** How long a delivery holds its lock (host.json maxAutoLockRenewalDuration; default 5 minutes). */
+  lockRenewalMs?: number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -157,7 +159,7 @@ export class ServiceBusTriggers {
       await this.opts.invoker.invoke({
         fn,
         triggerInput: parseBody(m.body),
-        triggerMetadata: serviceBusMetadata(m, this.opts.clock.now() + 5 * 60_000),
+        triggerMetadata: serviceBusMetadata(m, this.opts.clock.now() + (this.opts.lockRenewalMs ?? 5 * 60_000)),
         detail: `messageId=${m.messageId} delivery=${m.deliveryCount}`,
       });
       this.opts.store.complete(m.sequenceNumber);
