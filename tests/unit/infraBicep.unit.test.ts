@@ -566,6 +566,7 @@ describe('least-privilege access for the app identity', () => {
       storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
       storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
       storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6',
+      serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419',
       serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
       serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
       keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
@@ -593,6 +594,7 @@ describe('least-privilege access for the app identity', () => {
         'feedStorage storageBlobDataOwner',
         'feedStorage storageQueueDataContributor',
         'queue serviceBusDataReceiver',
+        'queue serviceBusDataOwner',
         'topic serviceBusDataSender',
         'vault keyVaultSecretsUser',
         'appInsights monitoringMetricsPublisher',
@@ -604,6 +606,39 @@ describe('least-privilege access for the app identity', () => {
     expect(cosmos.map((r) => (at(r.body, 'properties.roleDefinitionId') as string).split('/').pop())).toEqual(
       ['${cosmosRoles.dataContributor}', '${cosmosRoles.dataReader}'],
     );
+  });
+});
+
+/**
+ * Microsoft's permission table for the Service Bus trigger with an identity-based connection: Data
+ * Receiver to take messages and Data Owner so the scale controller can read the queue length.
+ */
+const SERVICE_BUS_TRIGGER_ROLES = ['serviceBusDataReceiver', 'serviceBusDataOwner'];
+
+function serviceBusTriggerProblems(f: BicepFile): string[] {
+  const onQueue = resources(f)
+    .filter((r) => r.type.startsWith('Microsoft.Authorization/roleAssignments@'))
+    .filter((r) => (at(r.body, 'scope') as Expr | undefined)?.$expr === 'queue')
+    .filter((r) => (at(r.body, 'properties.principalId') as Expr | undefined)?.$expr === 'appPrincipalId')
+    .map((r) => /roles\.(\w+)/.exec((at(r.body, 'properties.roleDefinitionId') as Expr).$expr)?.[1]);
+  return SERVICE_BUS_TRIGGER_ROLES.filter((role) => !onQueue.includes(role)).map(
+    (role) => `${f.file}: the Service Bus trigger's identity lacks ${role} on the queue`,
+  );
+}
+
+describe('Service Bus trigger permissions', () => {
+  it('grants the trigger identity Data Receiver and Data Owner on its queue, and says why', () => {
+    const f = mustRead('modules/access.bicep');
+    expect(serviceBusTriggerProblems(f)).toEqual([]);
+    expect(f.text).toMatch(/scale controller/);
+  });
+
+  it('reports a trigger identity with Data Receiver only (no scaling on backlog)', () => {
+    const f = mustRead('modules/access.bicep');
+    const receiverOnly = f.text.replace(/resource queueOwnerForScaling[\s\S]*?\n}\n/, '');
+    expect(serviceBusTriggerProblems(parse(receiverOnly, 'modules/access.bicep'))).toEqual([
+      "modules/access.bicep: the Service Bus trigger's identity lacks serviceBusDataOwner on the queue",
+    ]);
   });
 });
 

@@ -98,6 +98,41 @@ describe('GitHub Actions deployment', () => {
   });
 });
 
+describe('Bicep compilation in the workflow', () => {
+  const runs = (text: string): string[] =>
+    ((parse(text) as Workflow).jobs.build?.steps ?? []).map((s) => s.run ?? '');
+
+  /** What the build job (which every deployment needs) must run with the real Bicep compiler. */
+  function bicepProblems(callerText: string): string[] {
+    const script = runs(callerText).join('\n');
+    const wanted = [
+      'az bicep build --file infra/bicep/main.bicep',
+      'az bicep lint --file infra/bicep/main.bicep',
+      'az bicep build-params --file "$params"',
+      'az bicep lint --file "$params"',
+    ];
+    const problems = wanted.filter((w) => !script.includes(w)).map((w) => `build does not run ${w}`);
+    if (!script.includes('for params in infra/bicep/*.bicepparam'))
+      problems.push('build does not check every parameter file');
+    return problems;
+  }
+
+  it('compiles and lints main.bicep and every parameter file before any deployment', () => {
+    const caller = readText('.github/workflows/deploy.yml');
+    expect(bicepProblems(caller)).toEqual([]);
+    const files = fs.readdirSync(path.join(root, 'infra/bicep')).filter((f) => f.endsWith('.bicepparam'));
+    expect(files.sort()).toEqual(['main.dev.bicepparam', 'main.prod.bicepparam']);
+  });
+
+  it('reports a workflow that only lints', () => {
+    const caller = readText('.github/workflows/deploy.yml').replace(/.*az bicep build.*\n/g, '');
+    expect(bicepProblems(caller)).toEqual([
+      'build does not run az bicep build --file infra/bicep/main.bicep',
+      'build does not run az bicep build-params --file "$params"',
+    ]);
+  });
+});
+
 describe('azure.yaml (Azure Developer CLI)', () => {
   const project = parse(readText('azure.yaml')) as {
     infra: { provider: string; path: string; module: string };

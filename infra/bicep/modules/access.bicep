@@ -25,6 +25,7 @@ var roles = {
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   storageTableDataReader: '76199698-9eea-4c19-bc75-cec21354c6b6'
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
@@ -129,11 +130,25 @@ resource feedQueue 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 }
 
 // Service Bus: receive from the one queue, send to the one topic; nothing namespace-wide.
+// Microsoft's permission table for the Service Bus trigger (learn.microsoft.com/azure/azure-functions/
+// functions-bindings-service-bus-trigger#identity-based-connections) lists Data Receiver *and* Data Owner:
+// the scale controller reads the queue's message count (entity runtime information, a Manage right), and
+// without it the app does not scale out on a backlog. Owner is granted on the queue only, not the namespace.
 resource queueReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(queue.id, appPrincipalId, roles.serviceBusDataReceiver)
   scope: queue
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource queueOwnerForScaling 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(queue.id, appPrincipalId, roles.serviceBusDataOwner)
+  scope: queue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataOwner)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
