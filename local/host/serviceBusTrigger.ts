@@ -159,7 +159,10 @@ export class ServiceBusTriggers {
       await this.opts.invoker.invoke({
         fn,
         triggerInput: parseBody(m.body),
-        triggerMetadata: serviceBusMetadata(m, this.opts.clock.now() + (this.opts.lockRenewalMs ?? 5 * 60_000)),
+        triggerMetadata: serviceBusMetadata(
+          m,
+          this.opts.clock.now() + (this.opts.lockRenewalMs ?? 5 * 60_000),
+        ),
         detail: `messageId=${m.messageId} delivery=${m.deliveryCount}`,
       });
       this.opts.store.complete(m.sequenceNumber);
