@@ -9,16 +9,67 @@ import { funcignoreFilter, listKept, stagePackage, type StagedPackage } from '..
 const root = join(__dirname, '..', '..');
 
 interface LockEntry {
-  dev?: boolean;
-  devOptional?: boolean;
   optional?: boolean;
+  link?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 }
 const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
   packages: Record<string, LockEntry>;
 };
-const installed = Object.entries(lock.packages).filter(([p]) => p.startsWith('node_modules/'));
-const runtime = installed.filter(([, e]) => !e.dev && !e.devOptional && !e.optional).map(([p]) => p);
-const devOnly = installed.filter(([, e]) => e.dev).map(([p]) => p);
+
+/** Node's lookup in the lockfile tree: the nearest node_modules/<name> from `from` upwards. */
+function resolveIn(from: string, name: string): string | undefined {
+  for (let dir = from; ;) {
+    const candidate = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+    if (lock.packages[candidate]) return candidate;
+    if (!dir) return undefined;
+    const up = dir.lastIndexOf('/node_modules/');
+    dir = up < 0 ? '' : dir.slice(0, up);
+  }
+}
+
+/**
+ * The runtime dependency tree: what the app's `dependencies` need, transitively (optional ones may be
+ * missing on this platform). The workspace's own dependencies (the local runtime) are not part of it.
+ */
+function runtimeTree(): { required: Set<string>; reachable: Set<string> } {
+  const required = new Set<string>();
+  const reachable = new Set<string>();
+  const visit = (path: string, optional: boolean): void => {
+    const entry = lock.packages[path];
+    if (!entry || (reachable.has(path) && (optional || required.has(path)))) return;
+    reachable.add(path);
+    const isRequired = !optional && !entry.optional;
+    if (isRequired) required.add(path);
+    const edges: [string, boolean][] = [
+      ...Object.keys(entry.dependencies ?? {}).map((n): [string, boolean] => [n, false]),
+      ...Object.keys(entry.optionalDependencies ?? {}).map((n): [string, boolean] => [n, true]),
+      ...Object.keys(entry.peerDependencies ?? {}).map((n): [string, boolean] => [
+        n,
+        entry.peerDependenciesMeta?.[n]?.optional === true,
+      ]),
+    ];
+    for (const [name, edgeOptional] of edges) {
+      const target = resolveIn(path, name);
+      if (target) visit(target, !isRequired || edgeOptional);
+    }
+  };
+  const rootEntry = lock.packages[''] ?? {};
+  for (const name of Object.keys(rootEntry.dependencies ?? {})) {
+    const target = resolveIn('', name);
+    if (target) visit(target, false);
+  }
+  return { required, reachable };
+}
+
+const tree = runtimeTree();
+const runtime = [...tree.required];
+const notRuntime = Object.keys(lock.packages).filter(
+  (p) => p.startsWith('node_modules/') && !tree.reachable.has(p) && !lock.packages[p]?.link,
+);
 
 let staged: StagedPackage;
 let outDir: string;
@@ -60,9 +111,16 @@ describe('the deployment package (scripts/package/stage.ts)', () => {
   });
 
   it('carries no dev dependency, test, local runtime, script or TypeScript source', () => {
-    const present = new Set(staged.files.map((f) => /^(node_modules\/(@[^/]+\/)?[^/]+)/.exec(f)?.[1]));
-    expect(devOnly.length).toBeGreaterThan(20);
-    expect(devOnly.filter((p) => present.has(p))).toEqual([]);
+    const folders = new Set(
+      staged.files.flatMap((f) => f.split('/').map((_, i, parts) => parts.slice(0, i).join('/'))),
+    );
+    const inPackage = (pkg: string) => folders.has(pkg);
+    // dev dependencies and the local runtime workspace's dependencies (azurite, better-sqlite3, tsx, ...)
+    expect(notRuntime).toEqual(
+      expect.arrayContaining(['node_modules/typescript', 'node_modules/jest', 'node_modules/azurite']),
+    );
+    expect(notRuntime.filter(inPackage)).toEqual([]);
+    expect(staged.files.filter((f) => f.startsWith('node_modules/@cold-member/'))).toEqual([]);
     const own = staged.files.filter((f) => !f.startsWith('node_modules/'));
     expect(
       own.filter((f) => /^(src|local|tests|scripts|docs|infra|dist\/local|dist\/scripts)\//.test(f)),
