@@ -63,6 +63,9 @@ param authOpenIdIssuer string = ''
 @description('Token audiences accepted; empty = api://{authClientId} and the client id.')
 param authAllowedAudiences array = []
 
+@description('Claim type of the signed-in member that holds the card platform\'s member id (docs/operations.md § Identity).')
+param authMemberIdClaim string = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier'
+
 @description('Always-ready Flex Consumption instances per scale group: no cold start on the HTTP path or for orchestrations.')
 param alwaysReady object = {
   http: 1
@@ -221,6 +224,7 @@ module functionApp 'modules/functionApp.bicep' = {
       clientId: authClientId
       openIdIssuer: authOpenIdIssuer
       allowedAudiences: authAllowedAudiences
+      memberIdClaim: authMemberIdClaim
     }
     settings: {
       campaign: campaign

@@ -24,7 +24,7 @@ param maximumInstanceCount int
 param runtimeStorageName string
 param deploymentContainerUrl string
 param appInsightsName string
-@description('{ tenantId, clientId, openIdIssuer, allowedAudiences }')
+@description('{ tenantId, clientId, openIdIssuer, allowedAudiences, memberIdClaim }')
 param auth object
 @description('Values of the app settings the code reads (docs/contracts.md § Settings).')
 param settings object
@@ -44,6 +44,8 @@ var appSettings = {
   // Not a secret: with local auth disabled on the component, ingestion needs the identity (Entra) token.
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  // Identity edge: the principal claim that carries the card platform's member id (docs/operations.md)
+  AUTH_MEMBER_ID_CLAIM: auth.memberIdClaim
   // Campaign configuration (validated by src/config.ts at start-up)
   CAMPAIGN_ID: campaign.id
   CAMPAIGN_TARGET_AUD_CENTS: string(campaign.targetAudCents)
@@ -147,7 +149,8 @@ var issuer = empty(auth.openIdIssuer) ? defaultIssuer : auth.openIdIssuer
 var audiences = empty(auth.allowedAudiences) ? ['api://${auth.clientId}', auth.clientId] : auth.allowedAudiences
 
 // The edge validates the caller's token and passes the principal to the code in x-ms-client-principal
-// (member id = name-identifier claim, app roles `enrolment` and `ops`). Excluded paths: the anonymous
+// (member id = the AUTH_MEMBER_ID_CLAIM claim, app roles `enrolment` and `ops`). With this resource off the
+// platform sets no WEBSITE_AUTH_ENABLED=True and the code answers 401 to everything but health (fail closed). Excluded paths: the anonymous
 // health probe, and the blob extension webhook that Event Grid calls with the blobs_extension system key.
 resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
