@@ -708,12 +708,12 @@ describe('resources match what the code expects', () => {
     expect(at(auth?.body, 'properties.identityProviders.azureActiveDirectory.enabled')).toBe(true);
   });
 
-  it('runs Node 20 with a system-assigned identity and always-ready instances', () => {
+  it('runs Node 22 with a system-assigned identity and always-ready instances', () => {
     const site = resources(mustRead('modules/functionApp.bicep')).find((r) =>
       r.type.startsWith('Microsoft.Web/sites@'),
     );
     expect(at(site?.body, 'identity.type')).toBe('SystemAssigned');
-    expect(at(site?.body, 'properties.functionAppConfig.runtime')).toEqual({ name: 'node', version: '20' });
+    expect(at(site?.body, 'properties.functionAppConfig.runtime')).toEqual({ name: 'node', version: '22' });
     expect(at(site?.body, 'properties.functionAppConfig.deployment.storage.authentication.type')).toBe(
       'SystemAssignedIdentity',
     );

@@ -133,6 +133,36 @@ describe('Bicep compilation in the workflow', () => {
   });
 });
 
+describe('Node version', () => {
+  /** Every place that names the Node major Azure runs: they must agree, and .ci/run must prove it. */
+  function nodeTargets(): Record<string, string | undefined> {
+    const pkg = JSON.parse(readText('package.json')) as {
+      engines: { node: string };
+      devDependencies: Record<string, string>;
+    };
+    const steps = (parse(readText('.github/workflows/deploy.yml')) as Workflow).jobs.build?.steps ?? [];
+    const setup = steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
+    return {
+      bicep: /runtime: \{ name: 'node', version: '(\d+)' \}/.exec(
+        readText('infra/bicep/modules/functionApp.bicep'),
+      )?.[1],
+      workflow: String(setup?.with?.['node-version'] ?? ''),
+      engines: /^>=(\d+)/.exec(pkg.engines.node)?.[1],
+      typesNode: /^\^(\d+)\./.exec(pkg.devDependencies['@types/node'] ?? '')?.[1],
+    };
+  }
+
+  it('targets Node 22 in Bicep, the workflow, engines and @types/node', () => {
+    expect(nodeTargets()).toEqual({ bicep: '22', workflow: '22', engines: '22', typesNode: '22' });
+  });
+
+  it("runs the unit and int tiers on Node 22 in .ci/run, after the suite on this machine's Node", () => {
+    const ci = readText('.ci/run');
+    expect(ci.indexOf('bash scripts/ci/node22.sh')).toBeGreaterThan(ci.indexOf('npm test'));
+    expect(readText('scripts/ci/node22.sh')).toContain('jest --selectProjects unit int');
+  });
+});
+
 describe('azure.yaml (Azure Developer CLI)', () => {
   const project = parse(readText('azure.yaml')) as {
     infra: { provider: string; path: string; module: string };

@@ -1,4 +1,4 @@
-// The Functions app: Flex Consumption (FC1), Linux, Node 20, system-assigned identity, App Service
+// The Functions app: Flex Consumption (FC1), Linux, Node 22 (Node 20 reached end of life in April 2026), system-assigned identity, App Service
 // Authentication required on every path except the health probe and the blob extension webhook.
 //
 // Why Flex Consumption and not Elastic Premium (EP1) — see docs/operations.md § Hosting:
@@ -120,7 +120,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: 2048
         alwaysReady: [for group in items(alwaysReady): { name: group.key, instanceCount: group.value }]
       }
-      runtime: { name: 'node', version: '20' }
+      runtime: { name: 'node', version: '22' }
     }
   }
 }
