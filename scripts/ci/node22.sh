@@ -46,6 +46,6 @@ fi
 cp "$addon" "$addon.node20"
 restore() { mv -f "$addon.node20" "$addon"; }
 trap restore EXIT
-cp "$build/build/Release/better_sqlite3.node" "$addon"
+cp --remove-destination "$build/build/Release/better_sqlite3.node" "$addon"
 "$node22" -e "new (require('better-sqlite3'))(':memory:').close(); console.log('node22: better-sqlite3 loads')"
 PATH="$PWD/$home/node/bin:$PATH" "$node22" node_modules/.bin/jest --selectProjects unit int
