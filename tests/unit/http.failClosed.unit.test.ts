@@ -68,4 +68,18 @@ describe('fail closed without App Service Authentication (issue 11 item 5)', () 
       value: 'entra-object-id',
     });
   });
+
+  it('does not lock ops out with a custom member claim, nor take a member id from another claim', () => {
+    const identity = identitySettings({ ...AZURE_AUTH_ON, AUTH_MEMBER_ID_CLAIM: 'extension_cardMemberId' });
+    const ops = httpRequest('GET', 'ops/members/M-1', {
+      headers: withRawPrincipal(principalHeader({ id: 'ops-user-1', roles: ['ops'] })),
+    });
+    expect(requireRole(ops, 'ops', identity)).toEqual({
+      ok: true,
+      value: { id: 'ops-user-1', roles: ['ops'] },
+    });
+    const member = requireMember(ops, identity);
+    expect(member.ok).toBe(false);
+    if (!member.ok) expect(member.response.status).toBe(403);
+  });
 });

@@ -53,12 +53,10 @@ const principalSchema = z.object({
   claims: z.array(z.object({ typ: z.string(), val: z.string() })),
 });
 
-/** Decodes the principal header; undefined when absent or unreadable (treated as unauthenticated). */
-export function principalOf(
+/** The header's claims and roles; undefined when absent or unreadable (treated as unauthenticated). */
+function decode(
   request: HttpRequest,
-  identity: IdentitySettings = STARTUP_IDENTITY,
-): Principal | undefined {
-  if (identity.edgeOff) return undefined;
+): { claims: { typ: string; val: string }[]; roles: string[] } | undefined {
   const header = request.headers.get(PRINCIPAL_HEADER);
   if (!header) return undefined;
   let decoded: unknown;
@@ -71,9 +69,25 @@ export function principalOf(
   if (!parsed.success) return undefined;
   const { claims, role_typ } = parsed.data;
   const roleTypes = new Set([...(role_typ ? [role_typ] : []), ...DEFAULT_ROLE_CLAIMS]);
-  const id = claims.find((c) => c.typ === identity.memberIdClaim)?.val ?? '';
-  if (!id) return undefined;
-  return { id, roles: claims.filter((c) => roleTypes.has(c.typ)).map((c) => c.val) };
+  return { claims, roles: claims.filter((c) => roleTypes.has(c.typ)).map((c) => c.val) };
+}
+
+const claim = (claims: { typ: string; val: string }[], typ: string): string =>
+  claims.find((c) => c.typ === typ)?.val ?? '';
+
+/**
+ * The caller: id = the member-id claim, or the name identifier for callers without one (ops, the
+ * onboarding system), so a custom member claim never locks out the role endpoints.
+ */
+export function principalOf(
+  request: HttpRequest,
+  identity: IdentitySettings = STARTUP_IDENTITY,
+): Principal | undefined {
+  if (identity.edgeOff) return undefined;
+  const decoded = decode(request);
+  if (!decoded) return undefined;
+  const id = claim(decoded.claims, identity.memberIdClaim) || claim(decoded.claims, NAME_IDENTIFIER);
+  return id ? { id, roles: decoded.roles } : undefined;
 }
 
 export type Authorized<T> = { ok: true; value: T } | { ok: false; response: HttpResponseInit };
@@ -84,15 +98,17 @@ export function requireMember(
   identity: IdentitySettings = STARTUP_IDENTITY,
 ): Authorized<string> {
   if (identity.edgeOff) return { ok: false, response: edgeOff() };
-  const principal = principalOf(request, identity);
-  if (!principal) return { ok: false, response: problem(401, 'AUTH.UNAUTHENTICATED', 'sign in first') };
-  if (!MEMBER_ID_PATTERN.test(principal.id)) {
+  if (!principalOf(request, identity))
+    return { ok: false, response: problem(401, 'AUTH.UNAUTHENTICATED', 'sign in first') };
+  // only the member-id claim itself names a member: no fallback to another claim here
+  const memberId = claim(decode(request)?.claims ?? [], identity.memberIdClaim);
+  if (!MEMBER_ID_PATTERN.test(memberId)) {
     return {
       ok: false,
       response: problem(403, 'AUTH.NOT_A_MEMBER', 'the signed-in identity is not a member id'),
     };
   }
-  return { ok: true, value: principal.id };
+  return { ok: true, value: memberId };
 }
 
 export function requireRole(
