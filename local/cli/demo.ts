@@ -27,6 +27,28 @@ function ok(reply: Reply, what: string): Reply {
 }
 
 /**
+ * Why the runtime's data dir is not fresh (undefined when it is): the demo drops a feed file per date
+ * from the clock's start, so any earlier run of a date makes those drops VERSION_CONFLICT and every
+ * outcome wrong. Refusing at once beats playing a whole campaign to report a false failure.
+ */
+export async function usedBy(client: LocalClient): Promise<string | undefined> {
+  const token = await client.token({ ops: true });
+  const feeds = ok(await client.api('GET', '/api/ops/feeds?limit=1', { token }), 'feed runs').body as {
+    items: { businessDate: string }[];
+  };
+  const funnel = ok(await client.api('GET', '/api/ops/funnel', { token }), 'funnel').body as {
+    counts: Record<string, number>;
+  };
+  const members = Object.values(funnel.counts).reduce((a, b) => a + b, 0);
+  if (feeds.items.length === 0 && members === 0) return undefined;
+  const what = [
+    ...(members > 0 ? [`${members} enrolled member(s)`] : []),
+    ...(feeds.items[0] ? [`feed runs up to ${feeds.items[0].businessDate}`] : []),
+  ].join(' and ');
+  return `it already holds ${what}, so the demo's feed files would hit VERSION_CONFLICT and its outcomes would be wrong; start the runtime on a new one (npm start -- --clock virtual --data-dir .local/demo-2) and pass the same --data-dir to the demo`;
+}
+
+/**
  * Runs a small cohort through a whole campaign on the virtual clock, driving only public interfaces:
  * enrolment over HTTP, real-time messages on the queue, one feed file per business date, the clock.
  * Prints each member's outcome against the expected one; resolves false if any differs.
@@ -39,6 +61,8 @@ export async function runDemo(
   const clock = ok(await client.admin('GET', '/_local/clock'), 'clock').body as { mode: string; now: string };
   if (clock.mode !== 'virtual')
     throw new Error('the demo needs the virtual clock: npm start -- --clock virtual --data-dir .local/demo');
+  const used = await usedBy(client);
+  if (used) throw new Error(`the demo needs a fresh data dir: ${used}`);
   const advanceTo = async (iso: string): Promise<void> => {
     const now = (ok(await client.admin('GET', '/_local/clock'), 'clock').body as { now: string }).now;
     if (Date.parse(iso) > Date.parse(now))
