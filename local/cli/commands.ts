@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { LocalClient, Reply, TokenFor } from './client';
+import { parseDuration } from '../host/duration';
 import { isCalendarDate } from '../host/feedDrop';
 import { loadSettings } from '../host/settings';
 import { runDemo } from './demo';
@@ -66,6 +67,18 @@ export function feedRunOutcome(view: unknown, version: number): string | undefin
       : `: ${run.rowsRead} rows read, ${run.applied ?? 0} applied, ${run.rejected?.count ?? 0} rejected (quarantined)`;
   const drops = run.duplicateDrops ? `; dropped again ${run.duplicateDrops}× (no-op)` : '';
   return `run v${version} ${run.status}${counts}${drops}`;
+}
+
+const ADVANCE_PROGRESS_MS = 1_000;
+
+/** `advancing: 2026-12-03T00:00:00.000Z (5d of 20d, 25%)`. */
+export function advanceProgress(fromMs: number, atMs: number, totalMs: number): string {
+  const day = 86_400_000;
+  const done = atMs - fromMs;
+  const pct = totalMs === 0 ? 100 : Math.min(100, Math.floor((done / totalMs) * 100));
+  const fmt = (ms: number): string =>
+    ms >= day ? `${(ms / day).toFixed(1).replace(/\.0$/, '')}d` : `${Math.round(ms / 60_000)}m`;
+  return `advancing: ${new Date(atMs).toISOString()} (${fmt(done)} of ${fmt(totalMs)}, ${pct}%)`;
 }
 
 export const commands: Record<
@@ -144,11 +157,28 @@ export const commands: Record<
     );
   },
   async advance(client, args, _flags, print) {
-    expectOk(
-      print,
-      await client.admin('POST', '/_local/clock/advance', { by: one(args, 'duration') }),
-      'advance',
-    );
+    const by = one(args, 'duration');
+    const total = parseDuration(by);
+    const from = Date.parse(await nowIso(client));
+    const advancing = client.admin('POST', '/_local/clock/advance', { by });
+    // a long advance fires every due timer in order and can take many seconds: show where it is
+    let last = from;
+    const timer = setInterval(() => {
+      void nowIso(client).then(
+        (now) => {
+          const at = Date.parse(now);
+          if (at === last) return;
+          last = at;
+          print(advanceProgress(from, at, total));
+        },
+        () => undefined,
+      );
+    }, ADVANCE_PROGRESS_MS);
+    try {
+      expectOk(print, await advancing, 'advance');
+    } finally {
+      clearInterval(timer);
+    }
   },
   async now(client, _args, _flags, print) {
     expectOk(print, await client.admin('GET', '/_local/clock'), 'now');

@@ -27,6 +27,34 @@ export interface Invocation {
   retryContext?: { retryCount: number; maxRetryCount: number };
   /** Appended to the log line, e.g. `messageId=… delivery=2`. */
   detail?: string;
+  /**
+   * Count a successful run instead of logging it (timer firings: a virtual-clock advance fires thousands);
+   * the counts are logged as one summary line per {@link SUMMARY_EVERY_MS}, failures one by one.
+   */
+  summarise?: boolean;
+}
+
+export const SUMMARY_EVERY_MS = 5_000;
+
+/** Counts quiet successes per function and writes them as one line: `timer firings: a ×3, b ×1 (ok)`. */
+export function invocationSummary(log: LogLine, everyMs = SUMMARY_EVERY_MS) {
+  const counts = new Map<string, number>();
+  const flush = (): void => {
+    if (counts.size === 0) return;
+    const parts = [...counts].map(([name, n]) => `${name} ×${n}`).join(', ');
+    counts.clear();
+    log(`timer firings since the last summary: ${parts} (all ok; failures are logged one by one)`);
+  };
+  const timer = setInterval(flush, everyMs);
+  timer.unref();
+  return {
+    count: (name: string): void => void counts.set(name, (counts.get(name) ?? 0) + 1),
+    flush,
+    stop: (): void => {
+      clearInterval(timer);
+      flush();
+    },
+  };
 }
 
 export interface Invoker {
@@ -69,6 +97,7 @@ export function createInvoker(
 ): Invoker {
   const appHookData: Record<string, unknown> = {};
   // a function's options never change after registration; building them is most of an invocation's setup
+  const summary = invocationSummary(log);
   const optionsOf = new WeakMap<RegisteredFunction, ReturnType<typeof effectiveOptions>>();
   return {
     async invoke(inv) {
@@ -105,9 +134,11 @@ export function createInvoker(
         const result: unknown = await handler(...inputs, context);
         Object.assign(hookContext, { result, error: undefined });
         await runHooks(registry, 'postInvocation', hookContext);
-        log(`${fn.name} (${fn.trigger.type}) ok in ${(performance.now() - started).toFixed(1)} ms${suffix}`);
+        if (inv.summarise) summary.count(fn.name);
+        else log(`${fn.name} (${fn.trigger.type}) ok in ${(performance.now() - started).toFixed(1)} ms${suffix}`);
         return hookContext['result'];
       } catch (err) {
+        summary.flush();
         log(
           `${fn.name} (${fn.trigger.type}) ERROR in ${(performance.now() - started).toFixed(1)} ms${suffix}: ${describe(err)}`,
         );

@@ -124,6 +124,7 @@ export class TimerTriggers {
         fn: t.fn,
         triggerInput: input,
         detail: `scheduled=${new Date(scheduledMs).toISOString()}`,
+        summarise: true,
       });
     } catch {
       // already logged by the invoker; a failed occurrence is not retried, as in Azure

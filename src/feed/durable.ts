@@ -72,7 +72,13 @@ export const chunkJobSchema = z.object({
 });
 
 export const chunkResultSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.enum(['APPLIED', 'SKIPPED']), index: count, rows: count }),
+  z.object({
+    kind: z.enum(['APPLIED', 'SKIPPED']),
+    index: count,
+    rows: count,
+    /** Wall milliseconds the chunk took (the orchestrator's clock is virtual locally, and replay-safe only). */
+    wallMs: z.number().min(0).optional(),
+  }),
   z.object({ kind: z.literal('SUPERSEDED'), index: count, by: z.string() }),
   z.object({ kind: z.literal('DATA_CHANGED'), index: count }),
 ]);

@@ -38,7 +38,9 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
 
   const { runId, chunks, data } = verified;
   const pending = chunks.filter((c) => !verified.done.includes(c.index));
-  const startedMs = context.df.currentUtcDateTime.getTime();
+  // throughput in wall time, from what the chunk activities report (recorded in history, so replay-safe):
+  // the orchestration's own clock is virtual on the local runtime, where a run takes no virtual time
+  let wallMs = 0;
   let rowsDone = chunks.filter((c) => verified.done.includes(c.index)).reduce((n, c) => n + c.rows, 0);
   for (let i = 0; i < pending.length; i += input.parallelism) {
     const batch: Task[] = pending.slice(i, i + input.parallelism).map((chunk) =>
@@ -70,6 +72,7 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
         yield context.df.callActivityWithRetry(FEED_STOP_ACTIVITY, RETRY, stopJob),
       );
     }
+    wallMs += Math.max(0, ...results.map((r) => ('wallMs' in r ? (r.wallMs ?? 0) : 0)));
     rowsDone += results.reduce((n, r) => n + (r.kind === 'APPLIED' || r.kind === 'SKIPPED' ? r.rows : 0), 0);
     context.df.setCustomStatus({
       runId,
@@ -78,9 +81,7 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
       chunksDone: Math.min(i + batch.length, pending.length),
     });
     if (!context.df.isReplaying) {
-      context.log(
-        progressLine(runId, rowsDone, manifest.rowCount, startedMs, context.df.currentUtcDateTime.getTime()),
-      );
+      context.log(progressLine(runId, rowsDone, manifest.rowCount, 0, wallMs));
     }
   }
   const completeJob = {
