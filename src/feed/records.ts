@@ -90,23 +90,52 @@ export class RecordSplitter {
   }
 }
 
+/**
+ * Whether the quote at `q` opens a quoted field: only at the start of a field (record start, after a
+ * comma or a line break) or right after a closing quote (`""`, an escaped quote). A quote inside an
+ * unquoted field (`T-F21"B8`) is a literal: the row is malformed ({@link splitFields} says so), but the
+ * record still ends at its line break, so one bad row never swallows the rest of the file.
+ */
+function opensField(s: string, q: number, recordStart: number, lastClose: number): boolean {
+  if (q === recordStart || q - 1 === lastClose) return true;
+  const before = s.charCodeAt(q - 1);
+  return before === 44 || before === 10;
+}
+
+/** The first quote at or after `from` that opens a field, or -1. */
+function nextOpening(s: string, from: number, recordStart: number, lastClose: number): number {
+  let q = s.indexOf(QUOTE, from);
+  while (q >= 0 && !opensField(s, q, recordStart, lastClose)) q = s.indexOf(QUOTE, q + 1);
+  return q;
+}
+
 /** Index of the LF ending the record that starts at `pos`, honouring quotes; -1 if not in `s` yet. */
 function quotedRecordEnd(s: string, pos: number): number {
   let i = pos;
+  let lastClose = -2;
   for (;;) {
     const nl = s.indexOf(LF, i);
-    const q = s.indexOf(QUOTE, i);
+    const q = nextOpening(s, i, pos, lastClose);
     if (q < 0 || (nl >= 0 && nl < q)) return nl;
     const close = s.indexOf(QUOTE, q + 1);
     if (close < 0) return -1;
+    lastClose = close;
     i = close + 1;
   }
 }
 
+/** Whether `s` (one record) ends inside a quoted field that opened as a field. */
 function endsInsideQuotes(s: string): boolean {
-  let inside = false;
-  for (let i = s.indexOf(QUOTE); i >= 0; i = s.indexOf(QUOTE, i + 1)) inside = !inside;
-  return inside;
+  let i = 0;
+  let lastClose = -2;
+  for (;;) {
+    const q = nextOpening(s, i, 0, lastClose);
+    if (q < 0) return false;
+    const close = s.indexOf(QUOTE, q + 1);
+    if (close < 0) return true;
+    lastClose = close;
+    i = close + 1;
+  }
 }
 
 function countLf(s: string, start: number, end: number): number {

@@ -1,6 +1,7 @@
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
+const COMMA = 0x2c;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const HEADER_LIMIT = 4096;
 
@@ -46,11 +47,14 @@ export class CsvScanner {
   private header: string | undefined;
   private records = 0;
   private finalByte = -1;
+  /** Absolute offset of the last closing quote (a quote right after it opens again: `""`). */
+  private lastClose = -2;
   private readonly boundaries: ChunkBoundary[] = [];
 
   constructor(private readonly chunkRows: number) {}
 
   push(buf: Buffer): void {
+    const previousTail = this.finalByte;
     if (buf.length > 0) this.finalByte = buf[buf.length - 1] ?? -1;
     let i = 0;
     let quote = buf.indexOf(QUOTE, 0);
@@ -62,6 +66,7 @@ export class CsvScanner {
         this.take(buf, i, close < 0 ? stop : close + 1);
         if (close < 0) break;
         this.inQuotes = false;
+        this.lastClose = this.offset + close;
         i = close + 1;
         quote = buf.indexOf(QUOTE, i);
         continue;
@@ -70,7 +75,16 @@ export class CsvScanner {
       if (quote >= 0 && quote < i) quote = buf.indexOf(QUOTE, i);
       if (quote >= 0 && (nl < 0 || quote < nl)) {
         this.take(buf, i, quote + 1);
-        this.inQuotes = true;
+        // only a quote at the start of a field (or escaping one, `""`) opens a quoted field; one inside
+        // an unquoted field is a literal of a malformed row, which still ends at its line break
+        const before = quote > 0 ? (buf[quote - 1] ?? -1) : previousTail;
+        if (
+          this.offset + quote - 1 === this.lastClose ||
+          before === -1 ||
+          before === COMMA ||
+          before === LF
+        )
+          this.inQuotes = true;
         i = quote + 1;
         continue;
       }

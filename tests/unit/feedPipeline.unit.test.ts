@@ -145,6 +145,44 @@ describe('feed pipeline: verification before effect', () => {
     expect(h.runs.watermark).toBeNull();
   };
 
+  it('quarantines a row with a stray quote inside an unquoted field and applies the rest of the file', async () => {
+    // Given three rows, the second with a quote inside its (unquoted) transaction id
+    const h = harness(['M-1']);
+    const d = drop(
+      csv([
+        row({ transaction_id: 'T-1' }),
+        row({ transaction_id: 'T-F21"B8' }),
+        row({ transaction_id: 'T-3', aud_amount: '50.00', amount: '50.00' }),
+      ]),
+    );
+    h.put(d);
+
+    // When the file is ingested
+    const result = await h.ingest(d);
+
+    // Then the run completes: the bad row is quarantined with its line, the valid rows applied
+    expect(result).toMatchObject({ kind: 'COMPLETED' });
+    const [run] = await h.runs.listRuns('2026-11-25');
+    expect(run).toMatchObject({ status: 'COMPLETED', report: { applied: 2, rejected: { count: 1 } } });
+    expect(run?.report?.rejected.lines).toEqual([
+      expect.objectContaining({ line: 3, detail: expect.stringContaining('quote inside unquoted field') }),
+    ]);
+    expect((await h.ledger.listByFeedDate('2026-11-25')).map((e) => e.transactionId).sort()).toEqual([
+      'T-1',
+      'T-3',
+    ]);
+  });
+
+  it('still rejects as TRUNCATED a quoted field left open at the end of the data', async () => {
+    const h = harness(['M-1']);
+    const d = drop(`${csv([row()])}T-2,"M-1,LOAD\n`, { rowCount: 2 });
+    h.put(d);
+    expect(await h.ingest(d)).toMatchObject({
+      kind: 'REJECTED',
+      detail: expect.stringContaining('TRUNCATED'),
+    });
+  });
+
   it.each([
     [
       'a checksum mismatch',
