@@ -78,12 +78,7 @@ export class CsvScanner {
         // only a quote at the start of a field (or escaping one, `""`) opens a quoted field; one inside
         // an unquoted field is a literal of a malformed row, which still ends at its line break
         const before = quote > 0 ? (buf[quote - 1] ?? -1) : previousTail;
-        if (
-          this.offset + quote - 1 === this.lastClose ||
-          before === -1 ||
-          before === COMMA ||
-          before === LF
-        )
+        if (this.offset + quote - 1 === this.lastClose || before === -1 || before === COMMA || before === LF)
           this.inQuotes = true;
         i = quote + 1;
         continue;

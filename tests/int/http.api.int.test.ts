@@ -29,6 +29,7 @@ import {
   type Answer,
 } from '../support/httpRequests';
 import { validateResponse } from '../support/openapi';
+import { QUARANTINE_CAPS } from '../../src/adapters/documents/quarantine';
 
 // The HTTP shells driven with real HttpRequest objects against in-memory repositories and a fake
 // durable client whose member entities are real (signals run handleMemberOperation). Every asserted
@@ -852,5 +853,46 @@ describe('registered HTTP functions (httpApi.ts)', () => {
     });
     expect(JSON.stringify(answer.body)).not.toContain('SharedAccessKey');
     expect(logged.join('\n')).toContain('GET /api/ops/members/M-1 failed');
+  });
+});
+
+describe('quarantine records are bounded', () => {
+  it('caps every stored field of a hostile message and says so', async () => {
+    // Given a message with a 10,000-character transaction id and a 100,000-character extra field
+    const hugeId = 'X'.repeat(10_000);
+    const messageId = `${hugeId}:PENDING`;
+    const body = {
+      transactionId: hugeId,
+      memberId: 'M-1',
+      type: 'LOAD',
+      method: 'APPLE_PAY',
+      status: 'PENDING',
+      amount: '10.00',
+      currency: 'AUD',
+      audAmount: '10.00',
+      initiatedAt: '2026-11-25T10:00:00+11:00',
+      padding: 'p'.repeat(100_000),
+    };
+
+    // When it is handled
+    await handleTransaction(body, { messageId, enqueuedTimeUtc: NOW }, app);
+
+    // Then the stored item keeps the heads of its fields within their caps, marked as cut
+    const [item] = (await app.repos.quarantine.list({ limit: 10 })).items;
+    expect(item?.detail.length).toBeLessThanOrEqual(QUARANTINE_CAPS.detail + 40);
+    expect(item?.transactionId?.length).toBeLessThanOrEqual(QUARANTINE_CAPS.transactionId + 40);
+    expect(JSON.stringify(item).length).toBeLessThan(QUARANTINE_CAPS.raw + 5_000);
+    expect(item?.raw).toMatchObject({ cut: true, characters: JSON.stringify(body).length });
+    expect(item?.detail).toMatch(/more characters cut\)$/);
+  });
+
+  it('keeps a small message whole', async () => {
+    await handleTransaction(
+      { transactionId: 'T-small' },
+      { messageId: 'small-1', enqueuedTimeUtc: NOW },
+      app,
+    );
+    const [item] = (await app.repos.quarantine.list({ limit: 10 })).items;
+    expect(item?.raw).toEqual({ transactionId: 'T-small' });
   });
 });

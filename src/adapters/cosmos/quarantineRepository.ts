@@ -1,5 +1,6 @@
 import type { Container, SqlParameter } from '@azure/cosmos';
 import {
+  cappedQuarantineItem,
   quarantineId,
   quarantineItemSchema,
   quarantineSourceOf,
@@ -14,7 +15,9 @@ export function cosmosQuarantineRepository(container: Container): QuarantineRepo
   return {
     async put(input) {
       const { key, ...rest } = input;
-      const item = quarantineItemSchema.parse({ ...rest, id: quarantineId(input.source, key) });
+      const item = quarantineItemSchema.parse(
+        cappedQuarantineItem({ ...rest, id: quarantineId(input.source, key) }),
+      );
       return (await createDoc(container, item)) === 'CREATED' ? 'CREATED' : 'ALREADY_DONE';
     },
 
@@ -45,7 +48,9 @@ export function cosmosQuarantineRepository(container: Container): QuarantineRepo
         const current = await readDoc(container, id, source, quarantineItemSchema);
         if (!current) return 'NOT_FOUND';
         if (current.doc.resolvedAt) return 'ALREADY_DONE';
-        const next = quarantineItemSchema.parse({ ...current.doc, resolvedAt, resolution });
+        const next = quarantineItemSchema.parse(
+          cappedQuarantineItem({ ...current.doc, resolvedAt, resolution }),
+        );
         if ((await replaceDoc(container, source, next, current.etag)) === 'REPLACED') return 'RESOLVED';
       }
       return 'ALREADY_DONE';

@@ -29,6 +29,50 @@ export type QuarantineItem = z.infer<typeof quarantineItemSchema>;
 export type QuarantineInput = Omit<QuarantineItem, 'id' | 'resolvedAt' | 'resolution'> & { key: string };
 
 /**
+ * Every stored field has a cap, so a hostile or broken message (a 10,000-character id, a 256 KB body)
+ * cannot bloat the quarantine or the ops page that lists it. Text over its cap keeps its head and says
+ * how much was cut; a raw body over its cap is kept as the head of its JSON text, marked as cut.
+ */
+export const QUARANTINE_CAPS = {
+  reason: 64,
+  detail: 1_000,
+  memberId: 64,
+  transactionId: 128,
+  businessDate: 10,
+  resolution: 500,
+  /** Characters of the raw body (its JSON text when it is not a string). */
+  raw: 32_768,
+} as const;
+
+export function capText(text: string, cap: number): string {
+  return text.length <= cap ? text : `${text.slice(0, cap)}… (${text.length - cap} more characters cut)`;
+}
+
+function capRaw(raw: unknown): unknown {
+  const text = typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? '');
+  if (text.length <= QUARANTINE_CAPS.raw) return raw;
+  return { cut: true, characters: text.length, head: text.slice(0, QUARANTINE_CAPS.raw) };
+}
+
+/** The item with each stored field within {@link QUARANTINE_CAPS}. */
+export function cappedQuarantineItem<T extends Partial<QuarantineItem>>(item: T): T {
+  const out: Record<string, unknown> = { ...item };
+  for (const field of [
+    'reason',
+    'detail',
+    'memberId',
+    'transactionId',
+    'businessDate',
+    'resolution',
+  ] as const) {
+    const value = item[field];
+    if (typeof value === 'string') out[field] = capText(value, QUARANTINE_CAPS[field]);
+  }
+  if ('raw' in item) out['raw'] = capRaw(item.raw);
+  return out as T;
+}
+
+/**
  * The deterministic id of a quarantined item, so a redelivered message or re-run file lands on the same
  * document. Cosmos ids may not contain `/ \ ? #`; encoding keeps distinct keys distinct, and very long
  * keys are hashed to stay under the 255-character limit.

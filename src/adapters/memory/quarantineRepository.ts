@@ -1,4 +1,9 @@
-import { quarantineId, quarantineItemSchema, type QuarantineItem } from '../documents/quarantine';
+import {
+  cappedQuarantineItem,
+  quarantineId,
+  quarantineItemSchema,
+  type QuarantineItem,
+} from '../documents/quarantine';
 import type { QuarantineRepository } from '../ports';
 
 /** In-memory `QuarantineRepository`; its continuation token is an offset. */
@@ -7,7 +12,9 @@ export function memoryQuarantineRepository(): QuarantineRepository {
   return {
     async put(input) {
       const { key, ...rest } = input;
-      const item = quarantineItemSchema.parse({ ...rest, id: quarantineId(input.source, key) });
+      const item = quarantineItemSchema.parse(
+        cappedQuarantineItem({ ...rest, id: quarantineId(input.source, key) }),
+      );
       if (items.has(item.id)) return 'ALREADY_DONE';
       items.set(item.id, item);
       return 'CREATED';
@@ -25,7 +32,7 @@ export function memoryQuarantineRepository(): QuarantineRepository {
       const item = items.get(id);
       if (!item) return 'NOT_FOUND';
       if (item.resolvedAt) return 'ALREADY_DONE';
-      items.set(id, quarantineItemSchema.parse({ ...item, resolvedAt, resolution }));
+      items.set(id, quarantineItemSchema.parse(cappedQuarantineItem({ ...item, resolvedAt, resolution })));
       return 'RESOLVED';
     },
   };
