@@ -135,7 +135,10 @@ export function createInvoker(
         Object.assign(hookContext, { result, error: undefined });
         await runHooks(registry, 'postInvocation', hookContext);
         if (inv.summarise) summary.count(fn.name);
-        else log(`${fn.name} (${fn.trigger.type}) ok in ${(performance.now() - started).toFixed(1)} ms${suffix}`);
+        else
+          log(
+            `${fn.name} (${fn.trigger.type}) ok in ${(performance.now() - started).toFixed(1)} ms${suffix}`,
+          );
         return hookContext['result'];
       } catch (err) {
         summary.flush();

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { REASON_CODES, reasonCodeTable } from '../../src/domain/reasonCodes';
+import { REASON_CODES, reasonCodeTable } from '../../src/reasonCodes';
 
-// One table of every reason code (src/domain/reasonCodes.ts), held to the code both ways and shown in
+// One table of every reason code (src/reasonCodes.ts), held to the code both ways and shown in
 // docs/operations.md exactly as generated.
 const SRC = join(__dirname, '../../src');
 

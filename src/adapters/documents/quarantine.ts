@@ -9,7 +9,7 @@ export type QuarantineSource = (typeof QUARANTINE_SOURCES)[number];
 export const quarantineItemSchema = z.object({
   id: z.string().min(1),
   source: z.enum(QUARANTINE_SOURCES),
-  /** Stable reason code, e.g. `TX.BAD_AMOUNT`, `LEDGER.TYPE_MISMATCH` (all: `src/domain/reasonCodes.ts`). */
+  /** Stable reason code, e.g. `TX.BAD_AMOUNT`, `LEDGER.TYPE_MISMATCH` (all: `src/reasonCodes.ts`). */
   reason: z.string().min(1),
   detail: z.string(),
   memberId: z.string().optional(),

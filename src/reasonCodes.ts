@@ -1,5 +1,6 @@
-import type { TxRejectCode } from './rawTransaction';
-import type { MessageRejectCode } from './realtimeMessage';
+import type { TxRejectCode } from './domain/rawTransaction';
+import type { MessageRejectCode } from './domain/realtimeMessage';
+import type { FeedRunReasonCode } from './feed/runs';
 
 /** Where a code shows: the quarantine (`reason`), a feed run (`reason.code`), or a run's rejected lines. */
 export type CodeWhere = 'quarantine REALTIME' | 'quarantine FEED' | 'quarantine both' | 'feed run';
@@ -13,19 +14,8 @@ export interface ReasonCode {
 type FeedRowCode = 'ROW.COLUMN_COUNT' | 'ROW.BUSINESS_DATE' | 'ROW.CSV_QUOTING';
 type LedgerCode = 'LEDGER.TYPE_MISMATCH' | 'LEDGER.MEMBER_MISMATCH';
 type ManifestCode = 'MANIFEST.JSON' | 'MANIFEST.SCHEMA' | 'MANIFEST.NAME';
-type RunCode =
-  | 'DATA_FILE_MISSING'
-  | 'CHECKSUM_MISMATCH'
-  | 'TRUNCATED'
-  | 'GZIP_CORRUPT'
-  | 'HEADER_MISMATCH'
-  | 'ROW_COUNT_MISMATCH'
-  | 'VERSION_CONFLICT'
-  | 'DATA_CHANGED'
-  | 'SUPERSEDED';
-
 export type KnownReasonCode =
-  TxRejectCode | MessageRejectCode | FeedRowCode | LedgerCode | ManifestCode | RunCode;
+  TxRejectCode | MessageRejectCode | FeedRowCode | LedgerCode | ManifestCode | FeedRunReasonCode;
 
 const FIX_MESSAGE =
   'nothing of it was applied; ask the card platform to publish a corrected message (the overnight feed carries the transaction anyway)';

@@ -1,5 +1,5 @@
-import type { LocalClient, Reply } from '../../local/cli/client';
-import { advanceProgress, commands } from '../../local/cli/commands';
+import type { LocalClient, Reply } from '../../cli/client';
+import { advanceProgress, commands } from '../../cli/commands';
 
 const reply = (body: unknown): Reply => ({ status: 200, headers: new Headers(), body, text: '' });
 const START = Date.parse('2026-11-25T00:00:00Z');

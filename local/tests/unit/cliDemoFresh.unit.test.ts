@@ -1,5 +1,5 @@
-import type { LocalClient, Reply } from '../../local/cli/client';
-import { runDemo, usedBy } from '../../local/cli/demo';
+import type { LocalClient, Reply } from '../../cli/client';
+import { runDemo, usedBy } from '../../cli/demo';
 
 const reply = (body: unknown): Reply => ({ status: 200, headers: new Headers(), body, text: '' });
 

@@ -1,5 +1,5 @@
-import type { Registry, RegisteredFunction } from '../../local/functionsCore';
-import { createInvoker, SUMMARY_EVERY_MS } from '../../local/host/invoke';
+import type { Registry, RegisteredFunction } from '../../functionsCore';
+import { createInvoker, SUMMARY_EVERY_MS } from '../../host/invoke';
 
 const timerFn = (name: string, fail = false): RegisteredFunction => ({
   name,
