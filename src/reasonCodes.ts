@@ -12,7 +12,7 @@ export interface ReasonCode {
 }
 
 type FeedRowCode = 'ROW.COLUMN_COUNT' | 'ROW.BUSINESS_DATE' | 'ROW.CSV_QUOTING';
-type LedgerCode = 'LEDGER.TYPE_MISMATCH' | 'LEDGER.MEMBER_MISMATCH';
+type LedgerCode = 'LEDGER.TYPE_MISMATCH' | 'LEDGER.MEMBER_MISMATCH' | 'TX.BODY_CONFLICT';
 type ManifestCode = 'MANIFEST.JSON' | 'MANIFEST.SCHEMA' | 'MANIFEST.NAME';
 export type KnownReasonCode =
   TxRejectCode | MessageRejectCode | FeedRowCode | LedgerCode | ManifestCode | FeedRunReasonCode;
@@ -127,6 +127,12 @@ export const REASON_CODES: Record<KnownReasonCode, ReasonCode> = {
     meaning: 'the transaction was first seen for another member; the first observation stands',
     action:
       'ask the warehouse or card platform which is right; it also shows in the member’s `contradictions`',
+  },
+  'TX.BODY_CONFLICT': {
+    where: 'quarantine REALTIME',
+    meaning:
+      'the same transaction and status (one messageId) arrived again with another body (e.g. amount 900 vs 100); the earlier-known one stands',
+    action: 'ask the card platform which is right; it also shows in the member’s `contradictions`',
   },
   'MANIFEST.JSON': {
     where: 'feed run',

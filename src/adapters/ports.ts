@@ -100,6 +100,8 @@ export interface QuarantineRepository {
     continuation?: string;
     unresolvedOnly?: boolean;
   }): Promise<QuarantinePage>;
+  /** Items recorded for one member (any source), newest first, at most `limit`. */
+  listByMember(memberId: string, limit: number): Promise<QuarantineItem[]>;
   resolve(
     id: string,
     resolution: string,

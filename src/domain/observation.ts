@@ -64,6 +64,29 @@ function preferred(a: Observation, b: Observation): Observation {
   return canonical(a) <= canonical(b) ? a : b;
 }
 
+const BODY_FIELDS = ['type', 'method', 'amount', 'currency', 'audCents', 'initiatedAt', 'settledAt'] as const;
+
+/**
+ * How a real-time observation's body differs from the one already held for the same transaction and
+ * status (the platform's messageId is `transactionId:status`, so the two claim to be one message);
+ * undefined when they agree. The ledger keeps the earlier-known one ({@link addObservation}).
+ */
+export function bodyConflict(held: readonly Observation[], obs: Observation): string | undefined {
+  if (obs.source !== 'REALTIME') return undefined;
+  const first = held.find(
+    (o) => o.source === 'REALTIME' && o.status === obs.status && o.transactionId === obs.transactionId,
+  );
+  if (!first) return undefined;
+  const kept = preferred(first, obs);
+  const other = kept === first ? obs : first;
+  const diffs = BODY_FIELDS.filter((f) => first[f] !== obs[f]).map(
+    (f) => `${f} ${JSON.stringify(kept[f])} kept, ${JSON.stringify(other[f])} not applied`,
+  );
+  return diffs.length === 0
+    ? undefined
+    : `transaction ${obs.transactionId} ${obs.status} arrived twice with different bodies: ${diffs.join('; ')}`;
+}
+
 /**
  * Adds an observation to a transaction's list. Idempotent and commutative: any order and any duplication
  * of the same observations gives the same list, sorted canonically. For a business date, only the feed

@@ -495,6 +495,77 @@ describe('ops endpoints', () => {
     expect((answer.body as { ledger: unknown[] }).ledger).toHaveLength(1);
   });
 
+  it('records the same message with another body as a conflict ops see, keeping the first', async () => {
+    // Given a member whose load T-9 SETTLED of AUD 100 was applied
+    await enrolled('M-1');
+    const first = {
+      transactionId: 'T-9',
+      memberId: 'M-1',
+      type: 'LOAD',
+      method: 'APPLE_PAY',
+      status: 'SETTLED',
+      amount: '100.00',
+      currency: 'AUD',
+      audAmount: '100.00',
+      initiatedAt: '2026-11-25T10:00:00+11:00',
+      settledAt: '2026-11-25T10:00:01+11:00',
+    };
+    const meta = { messageId: 'T-9:SETTLED', enqueuedTimeUtc: app.clock.now() };
+    expect(await handleTransaction(first, meta, app)).toBe('APPLIED');
+
+    // When the same transaction and status arrives with AUD 900, and again (a redelivery)
+    const second = { ...first, amount: '900.00', audAmount: '900.00' };
+    expect(await handleTransaction(second, meta, app)).toBe('CONFLICT_QUARANTINED');
+    expect(await handleTransaction(second, meta, app)).toBe('CONFLICT_QUARANTINED');
+
+    // Then the quarantine holds one conflict naming both amounts, the member keeps AUD 100, and the ops
+    // member view lists the contradiction
+    const conflicts = (await app.repos.quarantine.list({ limit: 10 })).items.filter(
+      (i) => i.reason === 'TX.BODY_CONFLICT',
+    );
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts[0]?.detail).toMatch(/audCents 10000 kept, 90000 not applied/);
+    const answer = await opsGet(opsMember, 'ops/members/{memberId}', 'ops/members/M-1', {
+      params: { memberId: 'M-1' },
+    });
+    expect(answer.body).toMatchObject({
+      progress: { progressCents: 10_000 },
+      contradictions: [{ transactionId: 'T-9', detail: expect.stringMatching(/^TX.BODY_CONFLICT: /) }],
+    });
+  });
+
+  it('shows a ledger conflict of type or member in the member view, not only in the quarantine', async () => {
+    // Given a member's load T-CLASH, then a message saying it is a withdrawal
+    await enrolled('M-1');
+    await load('M-1', '250.00', { transactionId: 'T-CLASH' });
+    const outcome = await handleTransaction(
+      {
+        transactionId: 'T-CLASH',
+        memberId: 'M-1',
+        type: 'WITHDRAWAL',
+        method: 'BANK_ACCOUNT',
+        status: 'PENDING',
+        amount: '10.00',
+        currency: 'AUD',
+        audAmount: '10.00',
+        initiatedAt: '2026-11-25T11:00:00+11:00',
+      },
+      { messageId: 'T-CLASH:PENDING', enqueuedTimeUtc: app.clock.now() },
+      app,
+    );
+    expect(outcome).toBe('CONFLICT_QUARANTINED');
+
+    // When ops look the member up
+    const answer = await opsGet(opsMember, 'ops/members/{memberId}', 'ops/members/M-1', {
+      params: { memberId: 'M-1' },
+    });
+
+    // Then the contradiction is listed
+    expect((answer.body as { contradictions: unknown[] }).contradictions).toEqual([
+      { transactionId: 'T-CLASH', detail: expect.stringMatching(/^LEDGER.TYPE_MISMATCH: /) },
+    ]);
+  });
+
   it('answers 404 for a member not enrolled and 400 for an invalid member id', async () => {
     // Given no enrolment for M-9
     // When ops look up M-9 and a malformed id

@@ -41,6 +41,20 @@ export function cosmosQuarantineRepository(container: Container): QuarantineRepo
       return page.continuationToken ? { items, continuation: page.continuationToken } : { items };
     },
 
+    async listByMember(memberId, limit) {
+      const { resources } = await withThrottleRetry(() =>
+        container.items
+          .query({
+            query: 'SELECT TOP @n * FROM c WHERE c.memberId = @m ORDER BY c.receivedAt DESC',
+            parameters: [
+              { name: '@n', value: limit },
+              { name: '@m', value: memberId },
+            ],
+          })
+          .fetchAll(),
+      );
+      return resources.map((row) => quarantineItemSchema.parse(row));
+    },
     async resolve(id, resolution, resolvedAt) {
       const source = quarantineSourceOf(id);
       if (!source) return 'NOT_FOUND';

@@ -28,6 +28,12 @@ export function memoryQuarantineRepository(): QuarantineRepository {
       const end = start + page.length;
       return end < matching.length ? { items: page, continuation: String(end) } : { items: page };
     },
+    async listByMember(memberId, limit) {
+      return [...items.values()]
+        .filter((i) => i.memberId === memberId)
+        .sort((a, b) => b.receivedAt.localeCompare(a.receivedAt))
+        .slice(0, limit);
+    },
     async resolve(id, resolution, resolvedAt) {
       const item = items.get(id);
       if (!item) return 'NOT_FOUND';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CampaignClient } from '../../app/campaignClient';
 import { isEnrolled } from '../../app/enrolledMembers';
 import type { Services } from '../../app/services';
-import { parseRealtimeMessage } from '../../domain';
+import { bodyConflict, parseRealtimeMessage } from '../../domain';
 
 /** What the broker tells us about a delivery (Service Bus trigger metadata). */
 export interface DeliveryMetadata {
@@ -71,11 +71,26 @@ export async function handleTransaction(
     });
     return 'CONFLICT_QUARANTINED';
   }
+  const conflict = bodyConflict(merged.record.observations, observation);
+  if (conflict) {
+    // the same transaction and status with another body: ops see it; the ledger keeps the first
+    await repos.quarantine.put({
+      key: `${meta.messageId ?? `${observation.transactionId}:${observation.status}`}:body:${digest(decoded)}`,
+      source: 'REALTIME',
+      reason: 'TX.BODY_CONFLICT',
+      detail: conflict,
+      memberId: observation.memberId,
+      transactionId: observation.transactionId,
+      raw: decoded,
+      receivedAt: now(),
+    });
+  }
   // Signalled even when the ledger already had it: a crash between merge and signal must not lose it.
   await deps.client.signalMember(observation.memberId, 'applyRealtime', {
     observations: [observation],
     at: now(),
   });
+  if (conflict) return 'CONFLICT_QUARANTINED';
   return merged.outcome === 'UNCHANGED' ? 'DUPLICATE' : 'APPLIED';
 }
 

@@ -3,12 +3,15 @@ import { z } from 'zod';
 import { instanceIdOf } from '../../../app/enrolments';
 import {
   MEMBER_ID_PATTERN,
+  MAX_CONTRADICTIONS,
   MEMBER_STATES,
+  type Contradiction,
   memberState,
   newLedger,
   progressView,
   type MemberState,
 } from '../../../domain';
+import type { QuarantineItem } from '../../../adapters/ports';
 import { readQuery } from '../body';
 import { badContinuation, decodeContinuation, encodeContinuation } from '../continuation';
 import { ledgerOf, type HttpDeps } from '../deps';
@@ -34,11 +37,12 @@ export async function opsMember(request: HttpRequest, deps: HttpDeps): Promise<H
   const campaignId = settings.campaign.campaignId;
   const enrolment = await repos.members.get(campaignId, memberId);
   if (!enrolment) return problem(404, 'MEMBER.NOT_ENROLLED', `member ${memberId} is not enrolled`);
-  const [state, ledger, reward, orchestration] = await Promise.all([
+  const [state, ledger, reward, orchestration, quarantined] = await Promise.all([
     deps.client.readMember(memberId),
     repos.ledger.listByMember(memberId),
     repos.rewards.get(campaignId, memberId),
     deps.client.status(instanceIdOf(enrolment)),
+    repos.quarantine.listByMember(memberId, MAX_CONTRADICTIONS),
   ]);
   const memberLedger = state?.ledger ?? newLedger(enrolment);
   return json(200, {
@@ -47,7 +51,7 @@ export async function opsMember(request: HttpRequest, deps: HttpDeps): Promise<H
     progress: progressView(memberLedger, now()),
     ledger,
     holds: Object.values(memberLedger.holds),
-    contradictions: memberLedger.contradictions,
+    contradictions: contradictionsOf(memberLedger.contradictions, quarantined),
     decision: memberLedger.decision,
     reward: reward ?? null,
     orchestration: orchestration
@@ -59,6 +63,19 @@ export async function opsMember(request: HttpRequest, deps: HttpDeps): Promise<H
       : null,
   });
 }
+
+/**
+ * What the entity recorded plus what the shells quarantined before it (a ledger conflict of member or
+ * type, the same message with another body): ops see every contradiction of the member in one list.
+ */
+function contradictionsOf(recorded: Contradiction[], quarantined: QuarantineItem[]): Contradiction[] {
+  const fromQuarantine = quarantined
+    .filter((q) => q.transactionId && CONTRADICTION_CODES.has(q.reason))
+    .map((q) => ({ transactionId: q.transactionId ?? '', detail: `${q.reason}: ${q.detail}` }));
+  return [...recorded, ...fromQuarantine];
+}
+
+const CONTRADICTION_CODES = new Set(['LEDGER.TYPE_MISMATCH', 'LEDGER.MEMBER_MISMATCH', 'TX.BODY_CONFLICT']);
 
 /**
  * POST /api/ops/members/{memberId}/redrive: releases quarantine holds and restarts the member's
