@@ -13,9 +13,7 @@ export interface ReasonCode {
 
 type FeedRowCode = 'ROW.COLUMN_COUNT' | 'ROW.BUSINESS_DATE' | 'ROW.CSV_QUOTING';
 type LedgerCode = 'LEDGER.TYPE_MISMATCH' | 'LEDGER.MEMBER_MISMATCH' | 'TX.BODY_CONFLICT';
-type ManifestCode = 'MANIFEST.JSON' | 'MANIFEST.SCHEMA' | 'MANIFEST.NAME';
-export type KnownReasonCode =
-  TxRejectCode | MessageRejectCode | FeedRowCode | LedgerCode | ManifestCode | FeedRunReasonCode;
+export type KnownReasonCode = TxRejectCode | MessageRejectCode | FeedRowCode | LedgerCode | FeedRunReasonCode;
 
 const FIX_MESSAGE =
   'nothing of it was applied; ask the card platform to publish a corrected message (the overnight feed carries the transaction anyway)';

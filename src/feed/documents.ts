@@ -45,6 +45,9 @@ export const feedRunSchema = z.object({
   reason: z
     .object({
       code: z.enum([
+        'MANIFEST.JSON',
+        'MANIFEST.SCHEMA',
+        'MANIFEST.NAME',
         'DATA_FILE_MISSING',
         'CHECKSUM_MISMATCH',
         'TRUNCATED',

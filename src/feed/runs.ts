@@ -5,6 +5,9 @@ export type FeedRunStatus = 'VERIFYING' | 'APPLYING' | 'COMPLETED' | 'REJECTED' 
 
 /** Stable codes of a rejected or stopped run (docs/feed.md, failure cases). */
 export type FeedRunReasonCode =
+  | 'MANIFEST.JSON'
+  | 'MANIFEST.SCHEMA'
+  | 'MANIFEST.NAME'
   | 'DATA_FILE_MISSING'
   | 'CHECKSUM_MISMATCH'
   | 'TRUNCATED'

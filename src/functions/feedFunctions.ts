@@ -53,6 +53,7 @@ app.storageBlob('feedManifest', {
       feedComposition().settings,
       durableStarter(durableClientOf(context)),
       context,
+      { runs: feedComposition().base.runs, now: feedComposition().base.now },
     );
   },
 });

@@ -1,6 +1,24 @@
 import { onFeedBlob, type OrchestrationStarter } from '../../src/feed/trigger';
 import { parseFeedSettings } from '../../src/feed/settings';
+import { HttpRequest } from '@azure/functions';
+import { MemoryFeedRunStore } from '../../src/feed/memory';
+import { opsFeeds } from '../../src/functions/feedHttp';
+import { NAME_IDENTIFIER, PRINCIPAL_HEADER } from '../../src/functions/http/identity';
 import { memoryLog } from '../support/feedHarness';
+import { validateResponse } from '../support/openapi';
+
+function opsRequest(): HttpRequest {
+  const claims = [
+    { typ: NAME_IDENTIFIER, val: 'ops-1' },
+    { typ: 'roles', val: 'ops' },
+  ];
+  const principal = Buffer.from(JSON.stringify({ claims })).toString('base64');
+  return new HttpRequest({
+    method: 'GET',
+    url: 'http://127.0.0.1/api/ops/feeds',
+    headers: { [PRINCIPAL_HEADER]: principal },
+  });
+}
 
 const settings = parseFeedSettings({ CAMPAIGN_FEED_START_DATE: '2026-11-01', FEED_CHUNK_ROWS: '1000' });
 const manifest = JSON.stringify({
@@ -73,10 +91,53 @@ describe('feed blob trigger', () => {
       await onFeedBlob('transactions-2026-11-26.manifest.json', manifest, settings, s, log),
     ).toMatchObject({ kind: 'INVALID_MANIFEST', code: 'MANIFEST.NAME' });
     expect(log.lines[0]).toMatch(
-      /^FEED_REJECTED manifest=transactions-2026-11-26.manifest.json code=MANIFEST.NAME/,
+      /^FEED_REJECTED run=2026-11-26:manifest:[0-9a-f]{12} file=transactions-2026-11-26.manifest.json code=MANIFEST.NAME/,
     );
     expect(s.started).toEqual([]);
   });
+
+  it.each([
+    ['not JSON', '{"businessDate": ', 'MANIFEST.JSON', 1],
+    [
+      'a file outside the container',
+      manifest.replace('transactions-2026-11-25.csv.gz', '../secrets.csv'),
+      'MANIFEST',
+      2,
+    ],
+    ['a count of the wrong type', manifest.replace('"rowCount":3', '"rowCount":"0"'), 'MANIFEST.SCHEMA', 2],
+  ])(
+    'records a manifest with %s as a REJECTED run ops can list, and alerts',
+    async (_name, text, code, version) => {
+      // Given a feed run store behind the ops endpoints
+      const runs = new MemoryFeedRunStore();
+      const log = memoryLog();
+
+      // When the bad manifest lands (twice: a re-drop of the same bytes)
+      for (let i = 0; i < 2; i += 1)
+        await onFeedBlob('transactions-2026-11-25.manifest.json', text, settings, starter(), log, {
+          runs,
+          now: () => '2026-11-26T01:00:00.000Z',
+        });
+
+      // Then one REJECTED run of the date carries the code, the ops listing shows it, and ops were alerted
+      const [run, ...more] = await runs.listRuns('2026-11-25');
+      expect(more).toEqual([]);
+      expect(run).toMatchObject({
+        status: 'REJECTED',
+        version,
+        file: 'transactions-2026-11-25.manifest.json',
+        reason: { code: expect.stringContaining(code) },
+      });
+      const listing = await opsFeeds(opsRequest(), runs);
+      expect(
+        validateResponse('GET', 'ops/feeds', listing.status ?? 200, 'application/json', listing.jsonBody),
+      ).toEqual([]);
+      expect(listing.jsonBody).toMatchObject({
+        items: [{ status: 'REJECTED', completedAt: '2026-11-26T01:00:00.000Z' }],
+      });
+      expect(log.lines.filter((l) => l.startsWith('FEED_REJECTED run='))).toHaveLength(2);
+    },
+  );
 
   it('fails fast on missing settings', () => {
     expect(() => parseFeedSettings({})).toThrow(/CAMPAIGN_FEED_START_DATE/);
