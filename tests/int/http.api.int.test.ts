@@ -605,6 +605,41 @@ describe('ops endpoints', () => {
     expect((await app.client.status(instanceId))?.runtimeStatus).toBe('Running');
   });
 
+  it('re-drive resolves the quarantined rows behind the holds it releases, saying by what', async () => {
+    // Given a member held by a quarantined feed row
+    await enrolled('M-1');
+    await app.repos.quarantine.put({
+      key: '2026-11-26:v1:line:17',
+      source: 'FEED',
+      reason: 'TX.BAD_AMOUNT',
+      detail: 'amount "x"',
+      memberId: 'M-1',
+      businessDate: '2026-11-26',
+      line: 17,
+      raw: 'T-7,M-1,LOAD,…',
+      receivedAt: NOW,
+    });
+    const [row] = (await app.repos.quarantine.list({ limit: 10, unresolvedOnly: true })).items;
+    await app.client.signalMember('M-1', 'hold', {
+      ref: row?.id ?? '',
+      businessDate: '2026-11-26',
+      version: 1,
+      reason: 'TX.BAD_AMOUNT',
+      at: NOW,
+    });
+
+    // When ops re-drive the member
+    await redrive('M-1');
+
+    // Then the row no longer shows as unresolved, and says when and by what it was resolved
+    expect((await app.repos.quarantine.list({ limit: 10, unresolvedOnly: true })).items).toEqual([]);
+    const [resolved] = (await app.repos.quarantine.list({ limit: 10, unresolvedOnly: false })).items;
+    expect(resolved).toMatchObject({
+      resolvedAt: expect.any(String),
+      resolution: expect.stringMatching(/^released by re-drive of M-1 \(ops /),
+    });
+  });
+
   it('re-drive leaves a running campaign alone', async () => {
     // Given a member whose campaign is running
     await enrolled('M-1');

@@ -90,7 +90,16 @@ export async function opsRedrive(request: HttpRequest, deps: HttpDeps): Promise<
   const { repos, settings, now } = deps.services;
   const enrolment = await repos.members.get(settings.campaign.campaignId, memberId);
   if (!enrolment) return problem(404, 'MEMBER.NOT_ENROLLED', `member ${memberId} is not enrolled`);
+  const held = Object.values((await deps.client.readMember(memberId))?.ledger?.holds ?? {});
   await deps.client.signalMember(memberId, 'releaseHolds', { at: now() });
+  // the quarantined rows behind the released holds are resolved, by this re-drive and who asked for it
+  const at = now();
+  for (const hold of held)
+    await repos.quarantine.resolve(
+      hold.ref,
+      `released by re-drive of ${memberId} (ops ${caller.value.id})`,
+      at,
+    );
   const action = await deps.client.ensureCampaign(enrolment, { restartIfIdle: true });
   return json(202, { memberId, action, instanceId: instanceIdOf(enrolment) });
 }
