@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       runs,
       blobs,
       ledger: { ...ledger, mergeMany: (o) => ((ledgerMerges += o.length), ledger.mergeMany(o)) },
-      quarantine: { put: (item) => ((quarantined += 1), quarantine.put(item)) },
+      quarantine: { ...quarantine, put: (item) => ((quarantined += 1), quarantine.put(item)) },
       cohort: {
         async *listIdsByCampaign() {
           yield Array.from({ length: shape.cohortSize }, (_, i) => cohortMember(i));

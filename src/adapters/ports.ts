@@ -100,6 +100,8 @@ export interface QuarantineRepository {
     continuation?: string;
     unresolvedOnly?: boolean;
   }): Promise<QuarantinePage>;
+  /** Unresolved FEED rows of a business date (every version), for a correction to resolve. */
+  listUnresolvedFeedRows(businessDate: string): Promise<QuarantineItem[]>;
   /** Items recorded for one member (any source), newest first, at most `limit`. */
   listByMember(memberId: string, limit: number): Promise<QuarantineItem[]>;
   resolve(

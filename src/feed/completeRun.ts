@@ -38,6 +38,7 @@ export async function completeRun(deps: FeedDeps, job: CompleteJob, log: FeedLog
   const missing = await deps.ledger.listAwaitingFeed(since);
   const report = reconcile(chunks, { since, items: missing }, retracted);
   await deps.runs.saveRun({ ...run, status: 'COMPLETED', report, updatedAt: deps.now() });
+  await resolveReplacedRows(deps, job);
 
   const candidate = nextWatermark(job.feedStartDate, await deps.runs.listCompletedDates(job.feedStartDate));
   const watermark =
@@ -60,6 +61,25 @@ async function requireRun(deps: FeedDeps, job: { businessDate: string; runId: st
   const run = await deps.runs.getRun(job.businessDate, job.runId);
   if (!run) throw new Error(`feed run ${job.runId} not found`);
   return run;
+}
+
+/**
+ * SPEC §3: a higher version replaces every row of its date, so the quarantined rows of lower versions
+ * are resolved by it (with when and by which run); its own bad rows stay unresolved.
+ */
+async function resolveReplacedRows(deps: FeedDeps, job: CompleteJob): Promise<void> {
+  const rows = await deps.quarantine.listUnresolvedFeedRows(job.businessDate);
+  const at = deps.now();
+  const replaced = rows.filter((r) => versionOfRow(r.id) < job.version);
+  await mapBounded(replaced, EFFECT_CONCURRENCY, (r) =>
+    deps.quarantine.resolve(r.id, `replaced by correction ${job.runId} (version ${job.version})`, at),
+  );
+}
+
+/** The version in a FEED row's quarantine id (`FEED:` + encoded `{date}:v{n}:line:{l}`); 0 if none. */
+function versionOfRow(id: string): number {
+  const m = /:v(\d+):line:/.exec(decodeURIComponent(id));
+  return m ? Number(m[1]) : 0;
 }
 
 /** Returns how many members were signalled with an empty batch. */

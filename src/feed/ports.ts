@@ -53,7 +53,7 @@ export type FeedLedger = Pick<
   LedgerRepository,
   'mergeMany' | 'retractFeedDate' | 'listAwaitingFeed' | 'listByFeedDate'
 >;
-export type FeedQuarantine = Pick<QuarantineRepository, 'put'>;
+export type FeedQuarantine = Pick<QuarantineRepository, 'put' | 'listUnresolvedFeedRows' | 'resolve'>;
 
 /** Matches `InvocationContext`'s log methods, so activities pass their context straight in. */
 export interface FeedLog {

@@ -173,6 +173,33 @@ describe('feed pipeline: verification before effect', () => {
     ]);
   });
 
+  it('resolves the quarantined rows of a date when a correction replaces it, keeping its own bad rows', async () => {
+    // Given version 1 with one bad row, then version 2 fixing it but with another bad row
+    const h = harness(['M-1']);
+    const v1 = drop(csv([row(), row({ transaction_id: 'T-2', aud_amount: 'x' })]));
+    h.put(v1);
+    await h.ingest(v1);
+    const v2 = drop(
+      csv([row(), row({ transaction_id: 'T-2' }), row({ transaction_id: 'T-3', amount: 'y' })]),
+      {
+        version: 2,
+      },
+    );
+    h.put(v2);
+
+    // When the correction completes
+    expect(await h.ingest(v2)).toMatchObject({ kind: 'COMPLETED' });
+
+    // Then only version 2's bad row is unresolved; version 1's says when and by which run it was resolved
+    const unresolved = (await h.quarantine.list({ limit: 10, unresolvedOnly: true })).items;
+    expect(unresolved.map((i) => i.transactionId)).toEqual(['T-3']);
+    const all = (await h.quarantine.list({ limit: 10 })).items;
+    expect(all.find((i) => i.transactionId === 'T-2')).toMatchObject({
+      resolvedAt: expect.any(String),
+      resolution: expect.stringMatching(/^replaced by correction 2026-11-25:v2:.* \(version 2\)$/),
+    });
+  });
+
   it('still rejects as TRUNCATED a quoted field left open at the end of the data', async () => {
     const h = harness(['M-1']);
     const d = drop(`${csv([row()])}T-2,"M-1,LOAD\n`, { rowCount: 2 });

@@ -41,6 +41,20 @@ export function cosmosQuarantineRepository(container: Container): QuarantineRepo
       return page.continuationToken ? { items, continuation: page.continuationToken } : { items };
     },
 
+    async listUnresolvedFeedRows(businessDate) {
+      const { resources } = await withThrottleRetry(() =>
+        container.items
+          .query(
+            {
+              query: 'SELECT * FROM c WHERE c.businessDate = @d AND NOT IS_DEFINED(c.resolvedAt)',
+              parameters: [{ name: '@d', value: businessDate }],
+            },
+            { partitionKey: 'FEED' },
+          )
+          .fetchAll(),
+      );
+      return resources.map((row) => quarantineItemSchema.parse(row));
+    },
     async listByMember(memberId, limit) {
       const { resources } = await withThrottleRetry(() =>
         container.items

@@ -28,6 +28,11 @@ export function memoryQuarantineRepository(): QuarantineRepository {
       const end = start + page.length;
       return end < matching.length ? { items: page, continuation: String(end) } : { items: page };
     },
+    async listUnresolvedFeedRows(businessDate) {
+      return [...items.values()].filter(
+        (i) => i.source === 'FEED' && i.businessDate === businessDate && !i.resolvedAt,
+      );
+    },
     async listByMember(memberId, limit) {
       return [...items.values()]
         .filter((i) => i.memberId === memberId)
