@@ -155,6 +155,7 @@ module runtimeStorage 'modules/runtimeStorage.bicep' = {
     tags: tags
     name: names.runtimeStorage
     zoneRedundant: isProd
+    taskHubName: taskHubName
   }
 }
 
@@ -266,6 +267,8 @@ module access 'modules/access.bicep' = {
     appInsightsName: monitoring.outputs.appInsightsName
     warehouseWriterPrincipalId: warehouseWriterPrincipalId
     opsPrincipalId: opsPrincipalId
+    taskHubTables: runtimeStorage.outputs.taskHubTables
+    taskHubContainers: runtimeStorage.outputs.taskHubContainers
   }
 }
 

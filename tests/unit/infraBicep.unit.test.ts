@@ -642,6 +642,47 @@ describe('Service Bus trigger permissions', () => {
   });
 });
 
+/** Every storage role the ops group holds must be scoped to a task hub table or container, not an account. */
+function opsScopeProblems(f: BicepFile): string[] {
+  const taskHubScopes = new Set(
+    resources(f)
+      .filter((r) => r.existing && /tableServices\/tables@|blobServices\/containers@/.test(r.type))
+      .filter((r) => /taskHub(Tables|Containers)/.test(r.node.text))
+      .map((r) => r.symbol),
+  );
+  return resources(f)
+    .filter((r) => r.type.startsWith('Microsoft.Authorization/roleAssignments@'))
+    .filter((r) => (at(r.body, 'properties.principalId') as Expr | undefined)?.$expr === 'opsPrincipalId')
+    .map((r) => ({ symbol: r.symbol, scope: (at(r.body, 'scope') as Expr | undefined)?.$expr ?? '' }))
+    .filter(({ scope }) => !taskHubScopes.has(scope.replace(/\[i\]$/, '')))
+    .map(
+      ({ symbol, scope }) =>
+        `${f.file}: ops role ${symbol} is scoped to ${scope}, not a task hub table or container`,
+    );
+}
+
+describe('ops access to the task hub', () => {
+  it('scopes every ops storage role to the task hub tables and containers the runtime account declares', () => {
+    const access = mustRead('modules/access.bicep');
+    expect(opsScopeProblems(access)).toEqual([]);
+    expect(resources(access).filter((r) => /^opsTaskHub/.test(r.symbol)).length).toBe(2);
+    const runtime = mustRead('modules/runtimeStorage.bicep');
+    expect(variable(runtime, 'taskHubTables')).toEqual(['${taskHubName}Instances', '${taskHubName}History']);
+    expect(variable(runtime, 'taskHubContainers')).toEqual([
+      '${taskHubName}-leases',
+      '${taskHubName}-largemessages',
+    ]);
+  });
+
+  it('reports an ops role on the whole runtime storage account', () => {
+    const access = mustRead('modules/access.bicep');
+    const accountWide = access.text.replace('scope: hubTables[i]', 'scope: runtimeStorage');
+    expect(opsScopeProblems(parse(accountWide, 'modules/access.bicep'))).toEqual([
+      'modules/access.bicep: ops role opsTaskHubTables is scoped to runtimeStorage, not a task hub table or container',
+    ]);
+  });
+});
+
 describe('resources match what the code expects', () => {
   it('declares the Cosmos containers of src/adapters/cosmos/containers.ts with the same keys', () => {
     const declared = variable(mustRead('modules/cosmos.bicep'), 'containers') as { [k: string]: Value }[];

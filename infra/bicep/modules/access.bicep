@@ -16,6 +16,10 @@ param appInsightsName string
 param warehouseWriterPrincipalId string
 @description('Ops Entra group: read-only data access for the Durable Functions Monitor and Cosmos Data Explorer; empty = none.')
 param opsPrincipalId string
+@description('The task hub tables (runtime account) the ops roles are scoped to.')
+param taskHubTables array
+@description('The task hub blob containers (runtime account) the ops roles are scoped to.')
+param taskHubContainers array
 
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var roles = {
@@ -207,26 +211,43 @@ resource warehouseWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
 }
 
 // Ops read the task hub (Durable Functions Monitor) and Cosmos; they act through the ops API, never by
-// editing durable state or documents by hand.
-resource opsTaskHubTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(opsPrincipalId)) {
-  name: guid(runtimeStorage.id, opsPrincipalId, roles.storageTableDataReader)
-  scope: runtimeStorage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
-    principalId: opsPrincipalId
-    principalType: 'Group'
+// editing durable state or documents by hand. Task hub roles are scoped to its tables and containers, not
+// the runtime account (which also holds the host's keys in azure-webjobs-secrets and the app package).
+resource hubTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [
+  for table in taskHubTables: {
+    name: '${runtimeStorageName}/default/${table}'
   }
-}
+]
 
-resource opsTaskHubBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(opsPrincipalId)) {
-  name: guid(runtimeStorage.id, opsPrincipalId, roles.storageBlobDataReader)
-  scope: runtimeStorage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
-    principalId: opsPrincipalId
-    principalType: 'Group'
+resource hubContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [
+  for container in taskHubContainers: {
+    name: '${runtimeStorageName}/default/${container}'
   }
-}
+]
+
+resource opsTaskHubTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for i in range(0, length(taskHubTables)): if (!empty(opsPrincipalId)) {
+    name: guid(hubTables[i].id, opsPrincipalId, roles.storageTableDataReader)
+    scope: hubTables[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+      principalId: opsPrincipalId
+      principalType: 'Group'
+    }
+  }
+]
+
+resource opsTaskHubBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for i in range(0, length(taskHubContainers)): if (!empty(opsPrincipalId)) {
+    name: guid(hubContainers[i].id, opsPrincipalId, roles.storageBlobDataReader)
+    scope: hubContainers[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
+      principalId: opsPrincipalId
+      principalType: 'Group'
+    }
+  }
+]
 
 resource opsCosmosReader 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = if (!empty(opsPrincipalId)) {
   parent: cosmos

@@ -5,6 +5,8 @@ param location string
 param tags object
 param name string
 param zoneRedundant bool
+@description('Durable Functions task hub (host.json hubName): its tables and containers are declared here so roles can be scoped to them.')
+param taskHubName string
 
 var deploymentContainerName = 'app-package'
 
@@ -36,5 +38,33 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   properties: { publicAccess: 'None' }
 }
 
+// The task hub's tables and blob containers (Azure Storage provider names). The Durable extension creates
+// them if missing; declaring them lets ops roles be scoped to them instead of the whole account, which
+// also holds the host's secrets and the deployment package.
+var taskHubTables = ['${taskHubName}Instances', '${taskHubName}History']
+var taskHubContainers = ['${taskHubName}-leases', '${taskHubName}-largemessages']
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource hubTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+  for table in taskHubTables: {
+    parent: tableService
+    name: table
+  }
+]
+
+resource hubContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for container in taskHubContainers: {
+    parent: blobService
+    name: container
+    properties: { publicAccess: 'None' }
+  }
+]
+
+output taskHubTables array = [for i in range(0, length(taskHubTables)): hubTables[i].name]
+output taskHubContainers array = [for i in range(0, length(taskHubContainers)): hubContainers[i].name]
 output name string = account.name
 output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainerName}'
