@@ -275,6 +275,18 @@ describe('docs/architecture.md', () => {
   describe('every figure names its benchmark or calculation', () => {
     const sources = figureSources();
 
+    it('reads a recorded summary line by bench, selectors and key, the last run winning', () => {
+      const record = [
+        'scale-bench members=1000 episodes_per_member=21.5 held_member_episodes=24',
+        'scale-bench members=10000 episodes_per_member=21.9 held_member_episodes=24',
+        'scale-bench members=1000 episodes_per_member=21.4 held_member_episodes=23',
+      ].join('\n');
+      expect(recordedValue(record, 'scale-bench members=1000 episodes_per_member')).toBe('21.4');
+      expect(recordedValue(record, 'scale-bench members=10000 held_member_episodes')).toBe('24');
+      expect(recordedValue(record, 'scale-bench members=100 episodes_per_member')).toBeUndefined();
+      expect(recordedValue(record, 'local-bench campaign episodes_per_member')).toBeUndefined();
+    });
+
     it('lists benchmark (B), calculation (C) and replay (R) sources, each cited in the body', () => {
       expect(sources.map((s) => s.ref[0])).toEqual(expect.arrayContaining(['B', 'C', 'R']));
       const cited = new Set([...body.matchAll(/\[([A-Z]\d+)\]/g)].map((m) => m[1]));
