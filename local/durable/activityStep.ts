@@ -4,11 +4,41 @@ import { invocationContextFor } from './invocation';
 import type { QueuedActivity } from './store';
 import { TERMINAL, type HistoryEvent } from './wire';
 
+/** The Functions host's FunctionTimeoutException for `functionTimeout` (host.json). */
+export class FunctionTimeoutError extends Error {
+  constructor(functionName: string, timeoutMs: number) {
+    super(`Timeout value of ${timeSpanText(timeoutMs)} was exceeded by function: Functions.${functionName}`);
+    this.name = 'FunctionTimeoutException';
+  }
+}
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+/** .NET's TimeSpan.ToString(): `hh:mm:ss` and, when there are any, seven digits of fraction. */
+const timeSpanText = (ms: number): string => {
+  const s = Math.floor(ms / 1000);
+  const fraction = ms % 1000 === 0 ? '' : `.${String((ms % 1000) * 10_000).padStart(7, '0')}`;
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}${fraction}`;
+};
+
+/**
+ * Runs the handler under the host's `functionTimeout` (wall time, as the host measures it). On a timeout
+ * the activity fails; the handler cannot be stopped here (Azure restarts the worker process).
+ */
+function withTimeout<T>(work: Promise<T>, functionName: string, timeoutMs: number | null): Promise<T> {
+  if (timeoutMs === null) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FunctionTimeoutError(functionName, timeoutMs)), timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function execute(core: EngineCore, item: QueuedActivity): Promise<HistoryEvent> {
   const fn = core.registry.find(item.name, 'activityTrigger');
   try {
     if (!fn) throw new Error(`activity function '${item.name}' is not registered`);
-    const value: unknown = await fn.handler(item.input, invocationContextFor(fn, core.log, core.clientData));
+    const run = Promise.resolve(fn.handler(item.input, invocationContextFor(fn, core.log, core.clientData)));
+    const value: unknown = await withTimeout(run, item.name, core.limits.functionTimeoutMs);
     return ev.taskCompleted(core.clock.now(), item.taskId, value);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

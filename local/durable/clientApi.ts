@@ -185,12 +185,10 @@ function entity(deps: ClientApiDeps, req: WebhookRequest, name: string, key: str
   const entityId = schedulerId(name, key);
   if (req.method === 'GET') {
     const record = core.store.getEntity(entityId);
-    return record?.exists
-      ? {
-          status: 200,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-          body: record.state ?? 'null',
-        }
+    // ReadEntityStateAsync answers EntityExists = (serialized state != null): an entity that exists
+    // without state (an operation only returned a value) reads as 404 on Azure, too.
+    return record?.exists && record.state !== null
+      ? { status: 200, headers: { 'content-type': 'application/json; charset=utf-8' }, body: record.state }
       : empty(404);
   }
   const op = req.method === 'DELETE' ? 'delete' : (req.query.get('op') ?? '');

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Registry } from '../functionsCore';
 import type { CounterBook } from './counters';
+import type { EngineLimits } from './limits';
 import type { TimerSettings } from './longTimer';
 import type { DurableStore, TimerRecord } from './store';
 
@@ -27,6 +28,7 @@ export interface EngineCore {
   registry: Registry;
   clock: Clock;
   timers: TimerSettings;
+  limits: EngineLimits;
   counters: CounterBook;
   log: (line: string) => void;
   clientData: () => Record<string, unknown>;

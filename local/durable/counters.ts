@@ -7,6 +7,8 @@ export interface DurableCounters {
   activities: number;
   entityOperations: number;
   entityBatches: number;
+  /** Entity batches aborted by an invocation error (their messages were kept for a retry). */
+  entityBatchFailures: number;
   timersFired: number;
 }
 
@@ -23,6 +25,7 @@ export const zeroCounters = (): DurableCounters => ({
   activities: 0,
   entityOperations: 0,
   entityBatches: 0,
+  entityBatchFailures: 0,
   timersFired: 0,
 });
 

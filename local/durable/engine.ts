@@ -6,6 +6,7 @@ import { durableClientData } from './clientData';
 import { CounterBook, type DurableStats } from './counters';
 import type { EngineCore, FaultInjection, StepInfo } from './core';
 import { ev } from './history';
+import { AZURE_LIMITS, type EngineLimits } from './limits';
 import { AZURE_STORAGE_TIMERS, type TimerSettings } from './longTimer';
 import { Scheduler } from './scheduler';
 import { DurableStore, type TimerRecord } from './store';
@@ -25,6 +26,8 @@ export interface DurableEngineOptions {
   timers?: TimerSettings;
   /** Activities running at once (host.json maxConcurrentActivityFunctions). Default 10. */
   maxConcurrentActivities?: number;
+  /** Azure's limits (functionTimeout, batch size, actions, custom status); defaults to AZURE_LIMITS. */
+  limits?: Partial<EngineLimits>;
   /** Test-only fault injection. */
   faults?: FaultInjection;
 }
@@ -80,6 +83,7 @@ export function createDurableEngine(opts: DurableEngineOptions): DurableEngine {
     registry: opts.registry,
     clock: opts.clock,
     timers: opts.timers ?? AZURE_STORAGE_TIMERS,
+    limits: { ...AZURE_LIMITS, ...opts.limits },
     counters,
     log: opts.log,
     clientData,

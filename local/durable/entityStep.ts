@@ -5,8 +5,6 @@ import { invocationContextFor } from './invocation';
 import type { QueuedEntityMessage } from './store';
 import { entityStateSchema, parseSchedulerId, schedulerId, type EntityStateWire } from './wire';
 
-const MAX_BATCH = 100;
-
 type BatchOutcome = { kind: 'ok'; state: EntityStateWire } | { kind: 'error'; message: string };
 
 async function runBatch(
@@ -39,10 +37,8 @@ async function runBatch(
 }
 
 /** The EventRaised input the SDK's ResponseMessage expects: `result` is JSON text, parsed a second time. */
-function responseFor(outcome: BatchOutcome, index: number): string {
-  if (outcome.kind === 'error')
-    return JSON.stringify({ result: JSON.stringify(outcome.message), exceptionType: 'Error' });
-  const result = outcome.state.results[index];
+function responseFor(state: EntityStateWire, index: number): string {
+  const result = state.results[index];
   if (!result)
     return JSON.stringify({
       result: JSON.stringify('entity returned no result for this operation'),
@@ -53,48 +49,58 @@ function responseFor(outcome: BatchOutcome, index: number): string {
   return JSON.stringify(result.result === undefined ? {} : { result: result.result });
 }
 
+/** What the scheduler does next with an entity after a batch. */
+export type BatchResult = { retryAfterFailure: false } | { retryAfterFailure: true; error: string };
+
 /**
- * Runs every queued operation of one entity (up to a batch limit) through the SDK's entity handler and
- * commits the new state, the responses to calling orchestrations, the signals it sent and the removal
- * of the operations in one transaction. The scheduler runs at most one batch per entity at a time.
+ * Runs the queued operations of one entity (up to `maxEntityOperationBatchSize`) through the SDK's
+ * entity handler and commits the new state, the responses to calling orchestrations, the signals it sent
+ * and the removal of the operations in one transaction. The scheduler runs at most one batch per entity
+ * at a time. When the invocation itself fails (not an operation: the SDK reports those per operation),
+ * nothing is committed and the messages stay queued for a retry, as the extension aborts the batch
+ * (TaskEntityShim: "abort the batch instead of committing it") and the work item is abandoned.
  */
-export async function runEntityBatch(core: EngineCore, entityId: string): Promise<void> {
+export async function runEntityBatch(core: EngineCore, entityId: string): Promise<BatchResult> {
   const { store } = core;
-  const messages = store.entityMessages(entityId, MAX_BATCH);
-  if (messages.length === 0) return;
+  const messages = store.entityMessages(entityId, core.limits.maxEntityOperationBatchSize);
+  if (messages.length === 0) return { retryAfterFailure: false };
   const started = performance.now();
   const outcome = await runBatch(core, entityId, messages);
+  if (outcome.kind === 'error') {
+    core.log(`entity ${entityId} batch of ${messages.length} aborted, kept for a retry: ${outcome.message}`);
+    return { retryAfterFailure: true, error: outcome.message };
+  }
 
   if (
     core.crashHere({ kind: 'entity', id: entityId, name: parseSchedulerId(entityId).name }) ||
     core.halted()
   )
-    return;
+    return { retryAfterFailure: false };
   const now = core.clock.now();
+  const { state } = outcome;
   store.tx(() => {
-    if (outcome.kind === 'ok') {
-      store.putEntity({
-        entityId,
-        state: outcome.state.entityState ?? null,
-        exists: outcome.state.entityExists,
-        updatedAt: now,
+    store.putEntity({
+      entityId,
+      state: state.entityState ?? null,
+      exists: state.entityExists,
+      updatedAt: now,
+    });
+    for (const signal of state.signals) {
+      const input = signal.input === '' ? undefined : signal.input;
+      store.enqueueEntityMessage(schedulerId(signal.target.name, signal.target.key), {
+        requestId: randomUUID(),
+        op: signal.name,
+        input,
+        signal: true,
+        sender: entityId,
       });
-      for (const signal of outcome.state.signals) {
-        const input = signal.input === '' ? undefined : signal.input;
-        store.enqueueEntityMessage(schedulerId(signal.target.name, signal.target.key), {
-          requestId: randomUUID(),
-          op: signal.name,
-          input,
-          signal: true,
-        });
-      }
     }
     messages.forEach(({ message }, index) => {
       if (message.parent)
         store.enqueueEvent(
           message.parent.instanceId,
           message.parent.executionId,
-          ev.eventRaised(now, message.requestId, responseFor(outcome, index)),
+          ev.eventRaised(now, message.requestId, responseFor(state, index)),
         );
     });
     store.deleteEntityMessages(messages.map((m) => m.seq));
@@ -105,5 +111,5 @@ export async function runEntityBatch(core: EngineCore, entityId: string): Promis
   core.log(
     `entity ${entityId} batch of ${messages.length} [${messages.map((m) => m.message.op).join(',')}] ${ms}ms`,
   );
-  if (outcome.kind === 'error') core.log(`entity ${entityId} batch failed: ${outcome.message}`);
+  return { retryAfterFailure: false };
 }

@@ -1,4 +1,6 @@
+import { checkReplay, nonDeterministicText } from './determinism';
 import { ev } from './history';
+import { payloadTooLargeText, tooManyActionsText, utf16Kb, type EngineLimits } from './limits';
 import type { EpisodeOutcome } from './orchestratorCall';
 import { planActions, type Effect, type Plan, type PlanContext } from './planner';
 import type { InstanceRecord } from './store';
@@ -38,8 +40,9 @@ function failed(
   message: string,
   at: number,
   customStatus?: string | null,
+  raw = false,
 ): EpisodeDecision {
-  const output = JSON.stringify(`Orchestrator function '${base.name}' failed: ${message}`);
+  const output = JSON.stringify(raw ? message : `Orchestrator function '${base.name}' failed: ${message}`);
   return {
     record: {
       ...base,
@@ -52,10 +55,25 @@ function failed(
   };
 }
 
+/** The custom status as the extension's SetCustomStatus stores it, or the error it throws. */
+function customStatusOf(
+  value: unknown,
+  limits: EngineLimits,
+): { json: string | null; error?: undefined } | { error: string } {
+  const text = json(value);
+  if (text === null) return { json: null };
+  const kb = utf16Kb(text);
+  return kb > limits.maxCustomStatusKb
+    ? { error: payloadTooLargeText(limits.maxCustomStatusKb, kb) }
+    : { json: text };
+}
+
 /**
  * Folds an episode's outcome into the instance: appends the scheduling events and OrchestratorCompleted,
- * turns new actions into effects, and decides the status. A failure, an unsupported action or a task-id
- * mismatch with the SDK ends the instance as Failed (a silent mismatch would hang it forever).
+ * turns new actions into effects, and decides the status. As on Azure, the instance ends as Failed when
+ * the orchestrator threw, its custom status is over 16 KB, its replay does not match the history
+ * (non-determinism), or it exceeds `maxOrchestrationActions`; also on an unsupported action or a task-id
+ * mismatch with the SDK (a silent mismatch would hang it forever).
  */
 export function decideEpisode(
   record: InstanceRecord,
@@ -63,6 +81,7 @@ export function decideEpisode(
   completion: Plan,
   outcome: EpisodeOutcome,
   ctx: PlanContext,
+  limits: EngineLimits,
 ): EpisodeDecision {
   const at = ctx.nowMs;
   const base: InstanceRecord = {
@@ -72,14 +91,24 @@ export function decideEpisode(
     planner: completion.state,
   };
   const withCompletion = [...history, ...completion.events];
-  if (outcome.kind === 'failed')
-    return failed(base, withCompletion, outcome.message, at, json(outcome.customStatus));
+  // The out-of-process shim sets the custom status before it replays the actions (OutOfProcOrchestrationShim).
+  const status = customStatusOf(
+    outcome.kind === 'failed' ? outcome.customStatus : outcome.state.customStatus,
+    limits,
+  );
+  if (status.error !== undefined) return failed(base, withCompletion, status.error, at);
+  if (outcome.kind === 'failed') return failed(base, withCompletion, outcome.message, at, status.json);
 
+  const nonDeterminism = checkReplay(completion.state.planned ?? [], outcome.actions);
+  if (nonDeterminism !== undefined)
+    return failed(base, withCompletion, nonDeterministicText(nonDeterminism), at, status.json, true);
   const plan = planActions(completion.state, outcome.actions, ctx);
   const effects = [...completion.effects, ...plan.effects];
   const events = [...withCompletion, ...plan.events];
   const unsupported = effects.find((e) => e.type === 'unsupported');
   if (unsupported) return failed(base, events, unsupported.reason, at);
+  if ((plan.state.planned?.length ?? 0) > limits.maxOrchestrationActions)
+    return failed(base, withCompletion, tooManyActionsText(limits.maxOrchestrationActions), at);
   if (outcome.sdkNextId !== undefined && outcome.sdkNextId !== plan.state.nextId) {
     return failed(
       base,
@@ -92,7 +121,7 @@ export function decideEpisode(
   const next: InstanceRecord = {
     ...base,
     planner: plan.state,
-    customStatus: json(outcome.state.customStatus),
+    customStatus: status.json,
     history: [...events, ev.orchestratorCompleted(at)],
   };
   if (!outcome.state.isDone) return { record: { ...next, status: 'Running' }, effects };

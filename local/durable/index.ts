@@ -5,3 +5,4 @@ export { WEBHOOK_PREFIX, durableClientData } from './clientData';
 export type { DurableCounters, DurableStats } from './counters';
 export type { FaultInjection, StepInfo } from './core';
 export { AZURE_STORAGE_TIMERS, type TimerSettings } from './longTimer';
+export { AZURE_LIMITS, parseTimeSpanMs, type EngineLimits } from './limits';

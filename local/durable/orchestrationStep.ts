@@ -68,6 +68,7 @@ export async function runEpisode(core: EngineCore, instanceId: string): Promise<
     completion,
     outcome,
     ctx,
+    core.limits,
   );
 
   if (core.crashHere({ kind: 'orchestration', id: instanceId, name: record.name }) || core.halted()) return;

@@ -1,3 +1,4 @@
+import { signatureOf, type PlannedAction } from './determinism';
 import { ev } from './history';
 import { nextSubTimerMs, type TimerSettings } from './longTimer';
 import { retryDelayMs } from './retryPolicy';
@@ -30,9 +31,11 @@ export interface PlannerState {
   nextId: number;
   cursor: number;
   open: Record<string, OpenTask>;
+  /** Every id-bearing action planned so far, in sequence order (absent in records from before the check). */
+  planned?: PlannedAction[];
 }
 
-export const initialPlannerState = (): PlannerState => ({ nextId: 0, cursor: 0, open: {} });
+export const initialPlannerState = (): PlannerState => ({ nextId: 0, cursor: 0, open: {}, planned: [] });
 
 /** An entity request as queued for an entity (`input` is JSON text, as the SDK's batch expects). */
 export interface EntityMessage {
@@ -41,6 +44,8 @@ export interface EntityMessage {
   input?: string;
   signal: boolean;
   parent?: { instanceId: string; executionId: string };
+  /** The orchestration or entity that sent it; absent for client signals (they skip Azure's MessageSorter). */
+  sender?: string;
 }
 
 /** A side effect the engine performs when it commits the episode. */
@@ -103,7 +108,11 @@ function armTimer(plan: Plan, task: OpenTask & { fireAt: number }, nowMs: number
   plan.effects.push({ type: 'timer', timerId: id, fireAt: task.fireAt });
 }
 
-const cloneState = (state: PlannerState): PlannerState => ({ ...state, open: { ...state.open } });
+const cloneState = (state: PlannerState): PlannerState => ({
+  ...state,
+  open: { ...state.open },
+  ...(state.planned ? { planned: [...state.planned] } : {}),
+});
 
 /**
  * Ids the SDK allocates while it processes the one new completion `event`, before user code resumes:
@@ -130,11 +139,11 @@ export function planCompletion(state: PlannerState, event: HistoryEvent, ctx: Pl
       if ((task?.kind === 'activity' || task?.kind === 'subOrchestration') && task.retry) {
         const { options, attempt } = task.retry;
         const work: CallWork = { ...task, retry: { options, attempt: attempt + 1 } };
-        armTimer(
-          plan,
-          { kind: 'retryTimer', fireAt: ctx.nowMs + retryDelayMs(options, attempt), work },
-          ctx.nowMs,
-        );
+        // After the last attempt DurableTask.Core's RetryInterceptor still creates a timer (kept for
+        // replay compatibility) but one that fires at once: "Dummy timer for back-compat".
+        const last = attempt >= options.maxNumberOfAttempts;
+        const fireAt = last ? ctx.nowMs : ctx.nowMs + retryDelayMs(options, attempt);
+        armTimer(plan, { kind: 'retryTimer', fireAt, work }, ctx.nowMs);
       }
       break;
     }
@@ -170,6 +179,9 @@ export function planCompletion(state: PlannerState, event: HistoryEvent, ctx: Pl
 }
 
 function planAction(plan: Plan, action: ActionWire, index: number, ctx: PlanContext): void {
+  const signature = signatureOf(action);
+  // The action's own id is the next one, whatever kind it is (recorded for the determinism check).
+  if (signature && plan.state.planned) plan.state.planned.push({ id: plan.state.nextId, ...signature });
   const retry = action.retryOptions ? { options: action.retryOptions, attempt: 1 } : undefined;
   switch (action.actionType) {
     case ActionType.CallActivity:
@@ -223,7 +235,7 @@ function planAction(plan: Plan, action: ActionWire, index: number, ctx: PlanCont
       plan.effects.push({
         type: 'entity',
         target,
-        message: { requestId, op: request.op, input, signal, parent },
+        message: { requestId, op: request.op, input, signal, parent, sender: ctx.instanceId },
       });
       if (!signal) plan.state.open[id] = { kind: 'entityCall', requestId, target };
       return;

@@ -16,6 +16,8 @@ export class Scheduler {
   private readonly busyEntities = new Set<string>();
   private readonly runningActivities = new Set<number>();
   private readonly parked = new Set<string>();
+  /** Failed entity batches in a row, per entity (drives the retry backoff). */
+  private readonly entityFailures = new Map<string, number>();
   private waiters: Array<() => void> = [];
 
   constructor(
@@ -43,7 +45,7 @@ export class Scheduler {
     }
     for (const id of store.entitiesWithMessages()) {
       if (!this.busyEntities.has(id) && !this.parked.has(`e:${id}`))
-        this.track(this.busyEntities, id, `e:${id}`, () => runEntityBatch(this.core, id));
+        this.track(this.busyEntities, id, `e:${id}`, () => this.entityBatch(id));
     }
     const free = this.maxActivities - this.runningActivities.size;
     if (free <= 0) return;
@@ -54,6 +56,31 @@ export class Scheduler {
     for (const item of store.activities(skip, free)) {
       this.track(this.runningActivities, item.seq, `a:${item.seq}`, () => runActivity(this.core, item));
     }
+  }
+
+  /**
+   * One entity batch; an aborted batch (invocation error) is retried after a backoff that doubles from
+   * 100 ms up to 30 s of real time, its messages kept (the Azure Storage provider abandons the work item
+   * and sees it again after a backoff). Meanwhile the entity does not count as runnable for `whenIdle`.
+   */
+  private async entityBatch(id: string): Promise<void> {
+    const result = await runEntityBatch(this.core, id);
+    if (!result.retryAfterFailure) {
+      this.entityFailures.delete(id);
+      return;
+    }
+    const failures = (this.entityFailures.get(id) ?? 0) + 1;
+    this.entityFailures.set(id, failures);
+    this.core.counters.add(id, 'entityBatchFailures');
+    const key = `e:${id}`;
+    this.parked.add(key);
+    setTimeout(
+      () => {
+        this.parked.delete(key);
+        this.wake();
+      },
+      Math.min(100 * 2 ** (failures - 1), 30_000),
+    ).unref();
   }
 
   private track<K>(busy: Set<K>, key: K, parkKey: string, work: () => Promise<void>): void {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { AZURE_LIMITS, parseTimeSpanMs, type EngineLimits } from '../durable';
 
 /**
  * `extensions.serviceBus` as the Service Bus extension 5.x reads it (the one in extension bundle
@@ -55,8 +56,15 @@ const serviceBusSchema = z.looseObject({
 });
 
 const hostJsonSchema = z.looseObject({
+  functionTimeout: z.string().optional(),
   extensions: z
     .looseObject({
+      durableTask: z
+        .looseObject({
+          maxEntityOperationBatchSize: z.number().int().positive().optional(),
+          maxOrchestrationActions: z.number().int().positive().optional(),
+        })
+        .optional(),
       http: z.looseObject({ routePrefix: z.string().optional() }).optional(),
       serviceBus: serviceBusSchema.optional(),
     })
@@ -74,6 +82,8 @@ export interface HostJsonSettings {
   maxAutoLockRenewalMs: number;
   /** What Azure would ignore or do differently, one line each, for the start-up log. */
   warnings: string[];
+  /** The limits the durable engine enforces as Azure does (functionTimeout, durableTask options). */
+  durableLimits: EngineLimits;
 }
 
 function serviceBusWarnings(serviceBus: Record<string, unknown>): string[] {
@@ -117,5 +127,16 @@ export function readHostJson(rootDir: string): HostJsonSettings {
               'messages itself; the local host completes on success as with true',
           ]),
     ],
+    durableLimits: {
+      ...AZURE_LIMITS,
+      ...(parsed.data.functionTimeout !== undefined
+        ? { functionTimeoutMs: parseTimeSpanMs(parsed.data.functionTimeout) }
+        : {}),
+      maxEntityOperationBatchSize:
+        parsed.data.extensions?.durableTask?.maxEntityOperationBatchSize ??
+        AZURE_LIMITS.maxEntityOperationBatchSize,
+      maxOrchestrationActions:
+        parsed.data.extensions?.durableTask?.maxOrchestrationActions ?? AZURE_LIMITS.maxOrchestrationActions,
+    },
   };
 }

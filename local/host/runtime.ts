@@ -145,6 +145,7 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
     (ctx.loadApp ?? ((path) => require(path)))(entry, registry, namespace);
     log(`app: ${entry} registered ${registry.functions.length} function(s)`);
 
+    const hostJson = readHostJson(ctx.rootDir);
     const engine = createDurableEngine({
       registry,
       dbPath: join(dataDir, 'durable.sqlite'),
@@ -153,10 +154,10 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
       log,
       taskHubName: env['TASK_HUB_NAME'] ?? 'coldmemberlocal',
       systemKey: loadOrCreateAdminKey(dataDir),
+      limits: hostJson.durableLimits,
     });
     stack.push(() => engine.stop());
     stack.push(installInProcessDurableClient(baseUrl, engine));
-    const hostJson = readHostJson(ctx.rootDir);
     hostJson.warnings.forEach((w) => log(`WARNING ${w}`));
     const host = await startHost({
       registry,

@@ -46,6 +46,7 @@ const diff = (a: DurableCounters, b: DurableCounters): DurableCounters => ({
   activities: b.activities - a.activities,
   entityOperations: b.entityOperations - a.entityOperations,
   entityBatches: b.entityBatches - a.entityBatches,
+  entityBatchFailures: b.entityBatchFailures - a.entityBatchFailures,
   timersFired: b.timersFired - a.timersFired,
 });
 

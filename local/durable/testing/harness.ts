@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import { virtualClock, type VirtualClock } from '../../clock';
 import { currentRegistry } from '../../functionsCore';
 import type { FaultInjection } from '../core';
+import type { EngineLimits } from '../limits';
 import { createDurableEngine, type DurableEngine } from '../engine';
 import { WEBHOOK_PREFIX } from '../clientData';
 
@@ -77,6 +78,7 @@ export interface HarnessOptions {
   startMs?: number;
   faults?: FaultInjection;
   server?: WebhookServer;
+  limits?: Partial<EngineLimits>;
 }
 
 /** Engine + virtual clock + webhook server over the functions registered in this Jest file. */
@@ -94,6 +96,7 @@ export async function durableHarness(options: HarnessOptions = {}): Promise<Harn
     baseUrl: server.baseUrl,
     log: (line) => lines.push(line),
     faults: options.faults,
+    limits: options.limits,
   });
   server.use(engine);
   await engine.start();
@@ -104,7 +107,13 @@ export async function durableHarness(options: HarnessOptions = {}): Promise<Harn
     client: clientFor(engine),
     lines,
     restart: (next = {}) =>
-      durableHarness({ dbPath, server, startMs: next.atMs ?? clock.now(), faults: next.faults }),
+      durableHarness({
+        dbPath,
+        server,
+        startMs: next.atMs ?? clock.now(),
+        faults: next.faults,
+        limits: options.limits,
+      }),
     close: async () => {
       await engine.stop();
       await server.close();
