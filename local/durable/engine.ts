@@ -9,7 +9,7 @@ import { ev } from './history';
 import { AZURE_LIMITS, type EngineLimits } from './limits';
 import { AZURE_STORAGE_TIMERS, type TimerSettings } from './longTimer';
 import { Scheduler } from './scheduler';
-import { DurableStore, type TimerRecord } from './store';
+import { DurableStore, type InstanceRecord, type TimerRecord } from './store';
 
 export interface DurableEngineOptions {
   registry: Registry;
@@ -45,6 +45,8 @@ export interface DurableEngine {
   whenIdle(): Promise<void>;
   /** Counters since creation, in total and per instance / entity. */
   stats(): DurableStats;
+  /** The stored instance with its full history (recording histories, diagnostics). */
+  instance(instanceId: string): InstanceRecord | undefined;
 }
 
 const timerKey = (t: Omit<TimerRecord, 'fireAt'>): string =>
@@ -162,6 +164,7 @@ export function createDurableEngine(opts: DurableEngineOptions): DurableEngine {
     },
     whenIdle: () => scheduler.whenIdle(),
     stats: () => counters.snapshot(),
+    instance: (instanceId) => store.getInstance(instanceId),
   };
   return engine;
 }
