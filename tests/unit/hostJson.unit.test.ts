@@ -41,6 +41,13 @@ describe('host.json', () => {
       autoCompleteMessages: true,
       maxAutoLockRenewalMs: 5 * 60_000,
       warnings: [],
+      // functionTimeout 00:10:00 from the app's host.json; the rest are the extension's defaults
+      durableLimits: {
+        functionTimeoutMs: 600_000,
+        maxCustomStatusKb: 16,
+        maxEntityOperationBatchSize: 50,
+        maxOrchestrationActions: 100_000,
+      },
     });
   });
 
