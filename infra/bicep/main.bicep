@@ -93,8 +93,17 @@ param alertEmails array = []
 @description('Object id of the warehouse identity allowed to write feed files; empty = grant nothing.')
 param warehouseWriterPrincipalId string = ''
 
-@description('Object id of the ops Entra group: read-only data access for the Durable Functions Monitor; empty = none.')
+@description('Object id of the ops Entra group: read-only data access to the task hub and Cosmos with their own accounts; empty = none.')
 param opsPrincipalId string = ''
+
+@description('Client id of the app registration ops sign in to the Durable Functions Monitor with; empty = the API\'s (authClientId), which defines the `ops` role. Either needs the Monitor\'s redirect URI and ID tokens (docs/operations.md).')
+param monitorAuthClientId string = ''
+
+@description('App role that opens the Durable Functions Monitor (the role the ops endpoints check).')
+param monitorAppRole string = 'ops'
+
+@description('Durable Functions Monitor package (standalone, .NET isolated), pinned to a version.')
+param monitorPackageUrl string = 'https://www.nuget.org/api/v2/package/DurableFunctionsMonitor.DotNetIsolated/6.7.3'
 
 @description('Cron (six fields) of the reward sweep and of the notification dispatcher.')
 param schedules object = {
@@ -125,6 +134,9 @@ var names = {
   appInsights: 'appi-cma-${token}'
   feedTopic: 'evgt-feed-${token}'
   actionGroup: 'ag-cma-${token}'
+  monitor: 'dfm-cma-${token}'
+  monitorPlan: 'plan-dfm-${token}'
+  monitorVault: 'kv-dfm-${take(token, 13)}'
 }
 // Task hub names are 3-45 letters and digits; one per environment so two apps never share orchestration state.
 var taskHubName = 'coldmember${take(replace(replace(toLower(environmentName), '-', ''), '_', ''), 30)}'
@@ -250,6 +262,27 @@ module functionApp 'modules/functionApp.bicep' = {
   }
 }
 
+module monitor 'modules/monitor.bicep' = {
+  name: 'monitor'
+  scope: rg
+  params: {
+    location: location
+    tags: tags
+    name: names.monitor
+    planName: names.monitorPlan
+    vaultName: names.monitorVault
+    runtimeStorageName: runtimeStorage.outputs.name
+    taskHubName: taskHubName
+    appInsightsName: monitoring.outputs.appInsightsName
+    packageUrl: monitorPackageUrl
+    auth: {
+      tenantId: authTenantId
+      clientId: empty(monitorAuthClientId) ? authClientId : monitorAuthClientId
+    }
+    appRole: monitorAppRole
+  }
+}
+
 module access 'modules/access.bicep' = {
   name: 'access'
   scope: rg
@@ -269,6 +302,10 @@ module access 'modules/access.bicep' = {
     opsPrincipalId: opsPrincipalId
     taskHubTables: runtimeStorage.outputs.taskHubTables
     taskHubContainers: runtimeStorage.outputs.taskHubContainers
+    monitorPrincipalId: monitor.outputs.principalId
+    taskHubLargeMessagesContainer: runtimeStorage.outputs.taskHubLargeMessagesContainer
+    hostsContainer: runtimeStorage.outputs.hostsContainer
+    monitorVaultName: monitor.outputs.vaultName
   }
 }
 
@@ -294,6 +331,7 @@ output SERVICE_API_NAME string = functionApp.outputs.name
 output SERVICE_API_URI string = 'https://${functionApp.outputs.defaultHostName}'
 output FUNCTION_APP_HOSTNAME string = functionApp.outputs.defaultHostName
 output TASK_HUB_NAME string = taskHubName
+output MONITOR_URL string = monitor.outputs.url
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output COSMOS_DATABASE string = cosmos.outputs.databaseName
 output SERVICE_BUS_NAMESPACE string = serviceBus.outputs.namespaceHost

@@ -31,3 +31,5 @@ param cosmosMaxThroughput = {
 param alertEmails = empty(readEnvironmentVariable('ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('ALERT_EMAILS', ''), ',')
 param warehouseWriterPrincipalId = readEnvironmentVariable('WAREHOUSE_WRITER_PRINCIPAL_ID', '')
 param opsPrincipalId = readEnvironmentVariable('OPS_PRINCIPAL_ID', '')
+// Empty = ops sign in to the Durable Functions Monitor through the API's app registration (AUTH_CLIENT_ID).
+param monitorAuthClientId = readEnvironmentVariable('MONITOR_AUTH_CLIENT_ID', '')

@@ -155,6 +155,23 @@ function modules(f: BicepFile): ModuleDecl[] {
   });
 }
 
+/** The role assignments to one principal, each as `{scope} {role}` (the scope and role symbols as written). */
+function grants(f: BicepFile, principal: string): string[] {
+  return resources(f)
+    .filter((r) => r.type.startsWith('Microsoft.Authorization/roleAssignments@'))
+    .filter((r) => (at(r.body, 'properties.principalId') as Expr | undefined)?.$expr === principal)
+    .map(
+      (r) =>
+        `${(at(r.body, 'scope') as Expr | undefined)?.$expr ?? ''} ${/roles\.(\w+)/.exec((at(r.body, 'properties.roleDefinitionId') as Expr | undefined)?.$expr ?? '')?.[1] ?? ''}`,
+    );
+}
+
+function paramDefault(f: BicepFile, name: string): Value | undefined {
+  const decl = statements(f, 'parameter_declaration').find((n) => nameOf(n) === name);
+  const value = decl ? kids(decl)[2] : undefined;
+  return value ? valueOf(value) : undefined;
+}
+
 function variable(f: BicepFile, name: string): Value | undefined {
   const decl = statements(f, 'variable_declaration').find((n) => nameOf(n) === name);
   const expr = decl ? kids(decl)[1] : undefined;
@@ -319,16 +336,18 @@ function settingProblems(contract: ContractSetting[], appSettings: string[]): st
     });
 }
 
-/** The keys of the object the `appsettings` config resource sets (following one var reference). */
-function appSettingKeys(f: BicepFile): string[] {
+/** The object the `appsettings` config resource sets (following one var reference). */
+function appSettings(f: BicepFile): { [key: string]: Value } {
   const config = resources(f).find(
     (r) => r.type.startsWith('Microsoft.Web/sites/config@') && at(r.body, 'name') === 'appsettings',
   );
   let props = at(config?.body, 'properties');
   if (isExpr(props)) props = variable(f, props.$expr.trim());
-  if (typeof props !== 'object' || props === null || Array.isArray(props) || isExpr(props)) return [];
-  return Object.keys(props);
+  if (typeof props !== 'object' || props === null || Array.isArray(props) || isExpr(props)) return {};
+  return props;
 }
+
+const appSettingKeys = (f: BicepFile): string[] => Object.keys(appSettings(f));
 
 /** The text without comments, so a comment explaining why keys are not used does not count as a use. */
 function codeOnly(f: BicepFile): string {
@@ -570,6 +589,7 @@ describe('least-privilege access for the app identity', () => {
       serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0',
       serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39',
       keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+      keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7',
       monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
     });
     expect(variable(access(), 'cosmosRoles')).toEqual({
@@ -579,14 +599,7 @@ describe('least-privilege access for the app identity', () => {
   });
 
   it('grants each app role on the narrowest scope', () => {
-    const grants = resources(access())
-      .filter((r) => r.type.startsWith('Microsoft.Authorization/roleAssignments@'))
-      .filter((r) => (at(r.body, 'properties.principalId') as Expr).$expr === 'appPrincipalId')
-      .map(
-        (r) =>
-          `${(at(r.body, 'scope') as Expr).$expr} ${/roles\.(\w+)/.exec((at(r.body, 'properties.roleDefinitionId') as Expr).$expr)?.[1]}`,
-      );
-    expect(grants.sort()).toEqual(
+    expect(grants(access(), 'appPrincipalId').sort()).toEqual(
       [
         'runtimeStorage storageBlobDataOwner',
         'runtimeStorage storageQueueDataContributor',
@@ -704,11 +717,8 @@ describe('resources match what the code expects', () => {
     const names = (variable(mustRead('modules/cosmos.bicep'), 'containers') as { name: string }[]).map(
       (c) => c.name,
     );
-    const mainDefault = statements(mustRead('main.bicep'), 'parameter_declaration').find(
-      (n) => nameOf(n) === 'cosmosMaxThroughput',
-    );
     const sources: [string, Value | undefined][] = [
-      ['main.bicep', mainDefault ? valueOf(kids(mainDefault)[2] ?? mainDefault) : undefined],
+      ['main.bicep', paramDefault(mustRead('main.bicep'), 'cosmosMaxThroughput')],
       ...files
         .filter((f) => f.endsWith('.bicepparam'))
         .map((f): [string, Value | undefined] => [f, variable(read(f), 'cosmosMaxThroughput')]),
@@ -801,5 +811,202 @@ describe('resources match what the code expects', () => {
     ]);
     const failed = resources(f).find((r) => r.symbol === 'orchestrationFailures');
     expect(JSON.stringify(at(failed?.body, 'properties.criteria'))).toContain('prop__state) == \\"Failed\\"');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// The standalone Durable Functions Monitor (modules/monitor.bicep).
+
+/** The published standalone package, pinned to a version (project template: durablefunctionsmonitor.dotnetisolated). */
+const MONITOR_PACKAGE =
+  /^https:\/\/www\.nuget\.org\/api\/v2\/package\/DurableFunctionsMonitor\.DotNetIsolated\/\d+\.\d+\.\d+$/;
+
+/**
+ * The Monitor is deployed from main.bicep, runs its package where the package runs (Windows Consumption, .NET
+ * isolated, from the package URL), requires Entra sign-in on every path and lets in only the ops role.
+ */
+function monitorProblems(main: BicepFile, monitor: BicepFile): string[] {
+  const problems: string[] = [];
+  const call = modules(main).find((m) => m.path === 'modules/monitor.bicep');
+  if (!call) return ['main.bicep deploys no Durable Functions Monitor (modules/monitor.bicep)'];
+  const packageUrl = paramDefault(main, 'monitorPackageUrl');
+  if (typeof packageUrl !== 'string' || !MONITOR_PACKAGE.test(packageUrl))
+    problems.push(
+      `the Monitor package is ${JSON.stringify(packageUrl)}, not a pinned DurableFunctionsMonitor.DotNetIsolated`,
+    );
+  const role = at(call.body, 'params.appRole') as Expr | undefined;
+  if (role?.$expr !== 'monitorAppRole' || paramDefault(main, 'monitorAppRole') !== 'ops')
+    problems.push('the Monitor is not limited to the ops app role by default');
+
+  const declared = resources(monitor).filter((r) => !r.existing);
+  const plan = declared.find((r) => r.type.startsWith('Microsoft.Web/serverfarms@'));
+  const site = declared.find((r) => r.type.startsWith('Microsoft.Web/sites@'));
+  const { sku, tier, reserved, kind } = {
+    sku: at(plan?.body, 'sku.name'),
+    tier: at(plan?.body, 'sku.tier'),
+    reserved: at(plan?.body, 'properties.reserved'),
+    kind: at(site?.body, 'kind'),
+  };
+  if (sku !== 'Y1' || tier !== 'Dynamic' || reserved !== false || kind !== 'functionapp')
+    problems.push(
+      `the Monitor runs on ${String(sku)}/${String(tier)} (reserved ${String(reserved)}, kind ${String(kind)}); its package runs from a package URL on Windows Consumption (Y1, not reserved, kind functionapp)`,
+    );
+  if (at(site?.body, 'properties.siteConfig.netFrameworkVersion') !== 'v8.0')
+    problems.push('the Monitor site does not run .NET 8 (the package targets net8.0)');
+
+  const settings = appSettings(monitor);
+  const expected: [string, Value][] = [
+    ['FUNCTIONS_EXTENSION_VERSION', '~4'],
+    ['FUNCTIONS_WORKER_RUNTIME', 'dotnet-isolated'],
+    ['WEBSITE_RUN_FROM_PACKAGE', { $expr: 'packageUrl' }],
+    ['AzureWebJobsStorage__accountName', { $expr: 'runtimeStorageName' }],
+    ['DFM_HUB_NAME', { $expr: 'taskHubName' }],
+    ['DFM_ALLOWED_APP_ROLES', { $expr: 'appRole' }],
+    ['DFM_MODE', 'ReadOnly'],
+    ['AzureWebJobsSecretStorageType', 'keyvault'],
+  ];
+  for (const [key, value] of expected)
+    if (JSON.stringify(settings[key]) !== JSON.stringify(value))
+      problems.push(`the Monitor's ${key} is ${JSON.stringify(settings[key])}, not ${JSON.stringify(value)}`);
+  // A nonce turns the Monitor's own checks off (i_sure_know_what_i_am_doing), and a plain
+  // AzureWebJobsStorage would be a connection string with the account key.
+  for (const key of ['DFM_NONCE', 'AzureWebJobsStorage', 'DFM_ALLOWED_READ_ONLY_APP_ROLES'])
+    if (key in settings) problems.push(`the Monitor sets ${key}`);
+
+  const auth = declared.find((r) => at(r.body, 'name') === 'authsettingsV2');
+  if (at(auth?.body, 'properties.platform.enabled') !== true)
+    problems.push('App Service Authentication is not on for the Monitor');
+  const validation = at(auth?.body, 'properties.globalValidation');
+  if (
+    at(validation, 'requireAuthentication') !== true ||
+    at(validation, 'unauthenticatedClientAction') !== 'RedirectToLoginPage' ||
+    at(validation, 'excludedPaths') !== undefined
+  )
+    problems.push(`the Monitor lets unauthenticated callers through: ${JSON.stringify(validation)}`);
+  if (at(auth?.body, 'properties.identityProviders.azureActiveDirectory.enabled') !== true)
+    problems.push('the Monitor does not sign in with Entra ID');
+  return problems;
+}
+
+/**
+ * Exactly the roles a read-only Monitor needs: read the task hub's tables and its large messages, its host's
+ * lock blobs, its own vault (host keys) and telemetry. Anything on a whole account, or more, is reported.
+ */
+const MONITOR_ROLES = [
+  'hubTables[i] storageTableDataReader',
+  'monitorLargeMessages storageBlobDataReader',
+  'hosts storageBlobDataContributor',
+  'monitorVault keyVaultSecretsOfficer',
+  'appInsights monitoringMetricsPublisher',
+];
+
+function monitorRoleProblems(access: BicepFile): string[] {
+  const accounts = new Set(
+    resources(access)
+      .filter((r) =>
+        /^Microsoft\.(Storage\/storageAccounts|DocumentDB\/databaseAccounts|ServiceBus\/namespaces)@/.test(
+          r.type,
+        ),
+      )
+      .map((r) => r.symbol),
+  );
+  const held = grants(access, 'monitorPrincipalId');
+  return [
+    ...held
+      .filter((g) => accounts.has(g.split(' ')[0] ?? ''))
+      .map((g) => `the Monitor's role ${g} is scoped to a whole account`),
+    ...held
+      .filter((g) => !MONITOR_ROLES.includes(g) && !accounts.has(g.split(' ')[0] ?? ''))
+      .map((g) => `the Monitor's role ${g} is more than a read-only Monitor needs`),
+    ...MONITOR_ROLES.filter((g) => !held.includes(g)).map((g) => `the Monitor lacks ${g}`),
+  ];
+}
+
+describe('the standalone Durable Functions Monitor', () => {
+  const main = () => mustRead('main.bicep');
+  const monitor = () => mustRead('modules/monitor.bicep');
+  const access = () => mustRead('modules/access.bicep');
+
+  it('is deployed from its pinned package on Windows Consumption, signs in with Entra and admits only ops', () => {
+    expect(monitorProblems(main(), monitor())).toEqual([]);
+  });
+
+  it('holds exactly the read roles it needs, on the task hub, never on the account or the host secrets', () => {
+    expect(monitorRoleProblems(access())).toEqual([]);
+    const runtime = mustRead('modules/runtimeStorage.bicep');
+    expect(variable(runtime, 'hostsContainerName')).toBe('azure-webjobs-hosts');
+    expect(runtime.text).toMatch(/output taskHubLargeMessagesContainer string = hubContainers\[1\]\.name/);
+    expect((variable(runtime, 'taskHubContainers') as string[])[1]).toBe('${taskHubName}-largemessages');
+    expect(access().text).not.toMatch(/azure-webjobs-secrets'|deploymentContainer/);
+  });
+
+  it('tells ops where it is and what it may do, as the templates set it', () => {
+    const runbook = fs.readFileSync(path.join(root, 'docs/operations.md'), 'utf8');
+    expect(outputs(main())).toContain('MONITOR_URL');
+    for (const fact of [
+      '`MONITOR_URL`',
+      '`DFM_MODE=ReadOnly`',
+      '`DFM_ALLOWED_APP_ROLES=ops`',
+      '/.auth/login/aad/callback',
+    ])
+      expect(runbook).toContain(fact);
+  });
+
+  it('reports a main.bicep that deploys no Monitor', () => {
+    const text = main().text.replace("'modules/monitor.bicep'", "'modules/monitoring.bicep'");
+    expect(monitorProblems(parse(text, 'main.bicep'), monitor())).toEqual([
+      'main.bicep deploys no Durable Functions Monitor (modules/monitor.bicep)',
+    ]);
+  });
+
+  it('reports a plan the package does not run on (Flex Consumption, Linux)', () => {
+    const flex = monitor().text.replace(
+      "sku: { name: 'Y1', tier: 'Dynamic' }",
+      "sku: { name: 'FC1', tier: 'FlexConsumption' }",
+    );
+    expect(monitorProblems(main(), parse(flex, 'modules/monitor.bicep'))).toEqual([
+      'the Monitor runs on FC1/FlexConsumption (reserved false, kind functionapp); its package runs from a package URL on Windows Consumption (Y1, not reserved, kind functionapp)',
+    ]);
+    const linux = monitor().text.replace('properties: { reserved: false }', 'properties: { reserved: true }');
+    expect(monitorProblems(main(), parse(linux, 'modules/monitor.bicep'))).toHaveLength(1);
+  });
+
+  it('reports sign-in switched off, an anonymous path and a Monitor open to every signed-in user', () => {
+    const off = monitor().text.replace('requireAuthentication: true', 'requireAuthentication: false');
+    expect(monitorProblems(main(), parse(off, 'modules/monitor.bicep'))).toEqual([
+      expect.stringMatching(/^the Monitor lets unauthenticated callers through/),
+    ]);
+    const anonymous = monitor().text.replace(
+      "redirectToProvider: 'azureactivedirectory'",
+      "redirectToProvider: 'azureactivedirectory'\n      excludedPaths: ['/api']",
+    );
+    expect(monitorProblems(main(), parse(anonymous, 'modules/monitor.bicep'))).toHaveLength(1);
+    const anyone = monitor().text.replace(/^\s*DFM_ALLOWED_APP_ROLES:.*\n/m, '');
+    expect(monitorProblems(main(), parse(anyone, 'modules/monitor.bicep'))).toEqual([
+      'the Monitor\'s DFM_ALLOWED_APP_ROLES is undefined, not {"$expr":"appRole"}',
+    ]);
+    const otherRole = main().text.replace(
+      "param monitorAppRole string = 'ops'",
+      "param monitorAppRole string = 'enrolment'",
+    );
+    expect(monitorProblems(parse(otherRole, 'main.bicep'), monitor())).toEqual([
+      'the Monitor is not limited to the ops app role by default',
+    ]);
+  });
+
+  it('reports a Monitor role on the whole runtime account and a role beyond reading', () => {
+    const accountWide = access().text.replace('scope: monitorLargeMessages', 'scope: runtimeStorage');
+    expect(monitorRoleProblems(parse(accountWide, 'modules/access.bicep'))).toEqual([
+      "the Monitor's role runtimeStorage storageBlobDataReader is scoped to a whole account",
+      'the Monitor lacks monitorLargeMessages storageBlobDataReader',
+    ]);
+    const writer = access().text.replace(
+      /(resource monitorTaskHubTables[\s\S]*?)roles\.storageTableDataReader\)\n(\s*)scope([\s\S]*?)roles\.storageTableDataReader/,
+      '$1roles.storageTableDataContributor)\n$2scope$3roles.storageTableDataContributor',
+    );
+    expect(monitorRoleProblems(parse(writer, 'modules/access.bicep'))).toEqual([
+      "the Monitor's role hubTables[i] storageTableDataContributor is more than a read-only Monitor needs",
+      'the Monitor lacks hubTables[i] storageTableDataReader',
+    ]);
   });
 });

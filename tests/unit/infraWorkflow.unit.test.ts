@@ -19,6 +19,7 @@ interface Job {
   with?: Record<string, unknown>;
   permissions?: Record<string, string>;
   environment?: string;
+  env?: Record<string, string>;
   steps?: Step[];
 }
 interface Workflow {
@@ -95,6 +96,19 @@ describe('GitHub Actions deployment', () => {
       .join('\n');
     expect(runs).toMatch(/az deployment sub create[\s\S]*--parameters "\$\{\{ inputs\.parameters \}\}"/);
     expect(runs).toContain('sh infra/bicep/hooks/postdeploy.sh');
+  });
+
+  it('gives the deploy job every environment variable the parameter files read', () => {
+    const read = (files: string[]): string[] =>
+      files.flatMap((f) =>
+        [...readText(`infra/bicep/${f}`).matchAll(/readEnvironmentVariable\('(\w+)'/g)].map(
+          (m) => m[1] ?? '',
+        ),
+      );
+    const wanted = new Set(read(['main.dev.bicepparam', 'main.prod.bicepparam']));
+    const given = Object.keys((parse(environment) as Workflow).jobs.deploy?.env ?? {});
+    expect(wanted).toContain('MONITOR_AUTH_CLIENT_ID');
+    expect([...wanted].filter((name) => !given.includes(name))).toEqual([]);
   });
 });
 

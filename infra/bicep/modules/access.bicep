@@ -14,12 +14,20 @@ param keyVaultName string
 param appInsightsName string
 @description('Warehouse identity that writes feed files; empty = none.')
 param warehouseWriterPrincipalId string
-@description('Ops Entra group: read-only data access for the Durable Functions Monitor and Cosmos Data Explorer; empty = none.')
+@description('Ops Entra group: read-only data access to the task hub (Monitor VS Code extension) and Cosmos (Data Explorer); empty = none.')
 param opsPrincipalId string
 @description('The task hub tables (runtime account) the ops roles are scoped to.')
 param taskHubTables array
 @description('The task hub blob containers (runtime account) the ops roles are scoped to.')
 param taskHubContainers array
+@description('The Durable Functions Monitor app\'s identity (monitor.bicep).')
+param monitorPrincipalId string
+@description('The task hub container of large inputs and outputs, which the Monitor downloads on request.')
+param taskHubLargeMessagesContainer string
+@description('The Functions hosts\' lock container (runtime account), which the Monitor\'s host uses.')
+param hostsContainer string
+@description('The Monitor\'s own Key Vault, holding its host keys.')
+param monitorVaultName string
 
 // Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var roles = {
@@ -33,6 +41,7 @@ var roles = {
   serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
   serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 // Cosmos DB data-plane roles are Cosmos resources, not Azure RBAC roles.
@@ -210,7 +219,8 @@ resource warehouseWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-// Ops read the task hub (Durable Functions Monitor) and Cosmos; they act through the ops API, never by
+// Ops read the task hub (the standalone Monitor reads it for them; this is for the Monitor's VS Code
+// extension with their own accounts) and Cosmos; they act through the ops API, never by
 // editing durable state or documents by hand. Task hub roles are scoped to its tables and containers, not
 // the runtime account (which also holds the host's keys in azure-webjobs-secrets and the app package).
 resource hubTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [
@@ -256,5 +266,75 @@ resource opsCosmosReader 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignmen
     roleDefinitionId: '${cosmos.id}/sqlRoleDefinitions/${cosmosRoles.dataReader}'
     principalId: opsPrincipalId
     scope: '${cosmos.id}/dbs/${cosmosDatabaseName}'
+  }
+}
+
+// The Durable Functions Monitor (monitor.bicep) runs read-only, so its identity reads the task hub and nothing
+// else of the app: Table Data Reader on the hub's tables (instances, history), Blob Data Reader on its
+// large-message container (a large input or output opened in the Monitor). Its Functions host needs its lock
+// blobs (Blob Data Contributor on azure-webjobs-hosts only: leases are writes), its keys (Secrets Officer on
+// its own vault: the host creates and rotates them) and telemetry. Nothing on the account, the host secrets
+// container, the deployment package, the queues, Cosmos, Service Bus or the app's vault.
+resource monitorLargeMessages 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  name: '${runtimeStorageName}/default/${taskHubLargeMessagesContainer}'
+}
+
+resource hosts 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  name: '${runtimeStorageName}/default/${hostsContainer}'
+}
+
+resource monitorVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: monitorVaultName
+}
+
+resource monitorTaskHubTables 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for i in range(0, length(taskHubTables)): {
+    name: guid(hubTables[i].id, monitorPrincipalId, roles.storageTableDataReader)
+    scope: hubTables[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataReader)
+      principalId: monitorPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource monitorTaskHubBlobs 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(monitorLargeMessages.id, monitorPrincipalId, roles.storageBlobDataReader)
+  scope: monitorLargeMessages
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataReader)
+    principalId: monitorPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource monitorHostLocks 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hosts.id, monitorPrincipalId, roles.storageBlobDataContributor)
+  scope: hosts
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+    principalId: monitorPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource monitorHostKeys 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(monitorVault.id, monitorPrincipalId, roles.keyVaultSecretsOfficer)
+  scope: monitorVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsOfficer)
+    principalId: monitorPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource monitorTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, monitorPrincipalId, roles.monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: monitorPrincipalId
+    principalType: 'ServicePrincipal'
   }
 }

@@ -64,7 +64,20 @@ resource hubContainers 'Microsoft.Storage/storageAccounts/blobServices/container
   }
 ]
 
+// The Functions host's own blobs (host locks, host ids): the Monitor's host needs them too (access.bicep).
+// Declared so its role can be scoped to this container, away from azure-webjobs-secrets.
+var hostsContainerName = 'azure-webjobs-hosts'
+
+resource hostsContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: hostsContainerName
+  properties: { publicAccess: 'None' }
+}
+
 output taskHubTables array = [for i in range(0, length(taskHubTables)): hubTables[i].name]
 output taskHubContainers array = [for i in range(0, length(taskHubContainers)): hubContainers[i].name]
+@description('{taskHubName}-largemessages (taskHubContainers[1]): inputs and outputs too large for a table row.')
+output taskHubLargeMessagesContainer string = hubContainers[1].name
+output hostsContainer string = hostsContainer.name
 output name string = account.name
 output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deploymentContainerName}'
