@@ -2,12 +2,13 @@
 // App, run from the published NuGet package, reading the app's task hub with its own managed identity. Ops
 // open it in a browser and sign in with Entra; only holders of the `ops` app role get in.
 //
-// Which package and plan (the project's durablefunctionsmonitor.dotnetisolated/arm-template.json):
-// - DurableFunctionsMonitor.DotNetIsolated, an isolated-worker app built for .NET 8 (the newest target it
-//   ships; raise netFrameworkVersion with the package). The other standalone package, DotNetBackend, is an
-//   in-process .NET 6 app, and the in-process model's support ended on 10 November 2026.
-// - Windows Consumption (Y1): the plan the project's template deploys to and the one that runs an app from a
-//   package URL (WEBSITE_RUN_FROM_PACKAGE). Flex Consumption cannot: it deploys only from its blob container.
+// Which package and plan (the Monitor's own template, durablefunctionsmonitor.dotnetisolated/arm-template.json):
+// - DurableFunctionsMonitor.DotNetIsolated, an isolated-worker app built for .NET 8. .NET 8's support ended on
+//   10 November 2026, but it is the newest target the package ships (raise netFrameworkVersion with the
+//   package); the other standalone package, DotNetBackend, is an in-process .NET 6 app, and the in-process
+//   model's support ended the same day, with no newer release to move to.
+// - Windows Consumption (Y1): the plan that template deploys to, and one that runs an app from a package URL
+//   (WEBSITE_RUN_FROM_PACKAGE). Flex Consumption cannot: it deploys only from its blob container.
 //   Idle costs nothing; an ops visit pays a cold start of a few seconds.
 // - No Azure Files content share: that needs an account-key connection string and the runtime account has
 //   shared keys disabled. An app that runs from a package URL does not need one (its files are read-only).
@@ -139,7 +140,8 @@ resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       azureActiveDirectory: {
         enabled: true
         registration: { clientId: auth.clientId, openIdIssuer: issuer }
-        validation: { allowedAudiences: [auth.clientId, 'api://${auth.clientId}'] }
+        // ID tokens of the browser sign-in only (not the API's access tokens, audience api://…).
+        validation: { allowedAudiences: [auth.clientId] }
       }
     }
     login: { tokenStore: { enabled: false } }
