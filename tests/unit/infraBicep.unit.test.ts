@@ -851,6 +851,9 @@ function monitorProblems(main: BicepFile, monitor: BicepFile): string[] {
     problems.push(
       `the Monitor runs on ${String(sku)}/${String(tier)} (reserved ${String(reserved)}, kind ${String(kind)}); its package runs from a package URL on Windows Consumption (Y1, not reserved, kind functionapp)`,
     );
+  // azd deploys to the site tagged with a service name; the Monitor runs its own package, not ours.
+  if (JSON.stringify(at(site?.body, 'tags') ?? null).includes('azd-service-name'))
+    problems.push('the Monitor site is tagged as an azd service');
   if (at(site?.body, 'properties.siteConfig.netFrameworkVersion') !== 'v8.0')
     problems.push('the Monitor site does not run .NET 8 (the package targets net8.0)');
 
@@ -959,13 +962,20 @@ describe('the standalone Durable Functions Monitor', () => {
     ]);
   });
 
-  it('reports a plan the package does not run on (Flex Consumption, Linux)', () => {
+  it('reports a plan the package does not run on (Flex Consumption, Linux) and an azd service tag', () => {
     const flex = monitor().text.replace(
       "sku: { name: 'Y1', tier: 'Dynamic' }",
       "sku: { name: 'FC1', tier: 'FlexConsumption' }",
     );
     expect(monitorProblems(main(), parse(flex, 'modules/monitor.bicep'))).toEqual([
       'the Monitor runs on FC1/FlexConsumption (reserved false, kind functionapp); its package runs from a package URL on Windows Consumption (Y1, not reserved, kind functionapp)',
+    ]);
+    const azdService = monitor().text.replace(
+      "kind: 'functionapp'\n  identity",
+      "kind: 'functionapp'\n  tags: union(tags, { 'azd-service-name': 'api' })\n  identity",
+    );
+    expect(monitorProblems(main(), parse(azdService, 'modules/monitor.bicep'))).toEqual([
+      'the Monitor site is tagged as an azd service',
     ]);
     const linux = monitor().text.replace('properties: { reserved: false }', 'properties: { reserved: true }');
     expect(monitorProblems(main(), parse(linux, 'modules/monitor.bicep'))).toHaveLength(1);
