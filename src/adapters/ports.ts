@@ -1,5 +1,6 @@
 import type { LocalDate } from '../domain/calendar';
 import type { Observation } from '../domain/observation';
+import type { UnknownFields } from '../domain/realtimeMessage';
 import type { LedgerConflictReason, LedgerRecord } from './documents/ledger';
 import type { DueMember, Enrolment, StoredEnrolment } from './documents/member';
 import type { QuarantineInput, QuarantineItem, QuarantineSource } from './documents/quarantine';
@@ -49,8 +50,11 @@ export interface AwaitingFeed {
 
 /** Transactions, merged with the status lattice under optimistic concurrency. */
 export interface LedgerRepository {
-  /** Merges one observation; a CONFLICT (member or type contradicts the first sighting) is not written. */
-  merge(obs: Observation): Promise<MergeResult>;
+  /**
+   * Merges one observation; a CONFLICT (member or type contradicts the first sighting) is not written.
+   * A real-time message's unknown fields are kept in the record beside it (SPEC §7 raw record).
+   */
+  merge(obs: Observation, unknownFields?: UnknownFields): Promise<MergeResult>;
   /** Merges many with bounded concurrency; results in input order. */
   mergeMany(observations: readonly Observation[]): Promise<MergeResult[]>;
   /** Retracts a business date's feed observations older than `version` from one transaction. */

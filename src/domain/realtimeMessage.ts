@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { localDateOf } from './calendar';
 import { classifyTransaction, type Classified, type TxRejectCode } from './rawTransaction';
-import { fail, type Result } from './result';
+import { fail, ok, type Result } from './result';
 
 /**
  * SPEC §7 real-time message: every field a string and required except `settledAt`. Unknown extra fields
- * are allowed (kept in the raw record by the caller) and ignored here.
+ * are allowed and ignored by every rule; {@link parseRealtimeMessage} hands them back for the raw record.
  */
 export const realtimeMessageSchema = z.object({
   transactionId: z.string(),
@@ -31,11 +31,22 @@ export interface MessageContext {
   maxAmountCents: number;
 }
 
-/** Parses a message body (already-decoded JSON, or JSON text) into a classified observation or a stable reject code. */
+/** Fields of a message the contract does not name, as received (SPEC §7: kept in the raw record, ignored). */
+export type UnknownFields = Record<string, unknown>;
+
+/** A classified message, with its unknown fields when it has any. */
+export type ParsedMessage = Classified & { unknownFields?: UnknownFields };
+
+const KNOWN_FIELDS = new Set(Object.keys(realtimeMessageSchema.shape));
+
+/**
+ * Parses a message body (already-decoded JSON, or JSON text) into a classified observation or a stable
+ * reject code. Unknown fields never reach the observation, so they cannot change the money or the decision.
+ */
 export function parseRealtimeMessage(
   body: unknown,
   ctx: MessageContext,
-): Result<Classified, MessageRejectCode> {
+): Result<ParsedMessage, MessageRejectCode> {
   let value = body;
   if (typeof body === 'string') {
     try {
@@ -56,9 +67,14 @@ export function parseRealtimeMessage(
       `messageId "${ctx.messageId}" is not "${message.transactionId}:${message.status}"`,
     );
   }
-  return classifyTransaction(message, {
+  const classified = classifyTransaction(message, {
     source: 'REALTIME',
     knownOn: localDateOf(ctx.enqueuedTimeUtc, ctx.timeZone),
     maxAmountCents: ctx.maxAmountCents,
   });
+  if (!classified.ok) return classified;
+  const unknown = Object.entries(value as object).filter(([key]) => !KNOWN_FIELDS.has(key));
+  return unknown.length === 0
+    ? classified
+    : ok({ ...classified.value, unknownFields: Object.fromEntries(unknown) });
 }

@@ -495,6 +495,29 @@ describe('ops endpoints', () => {
     expect((answer.body as { ledger: unknown[] }).ledger).toHaveLength(1);
   });
 
+  it("shows a message's unknown fields in its ledger entry, without changing the money", async () => {
+    // Given a member whose load arrived with fields the contract does not name, one of them huge
+    await enrolled('M-1');
+    await load('M-1', '250.00', { channel: 'ios', note: 'n'.repeat(10_000) });
+
+    // When ops look the member up
+    const answer = await opsGet(opsMember, 'ops/members/{memberId}', 'ops/members/M-1', {
+      params: { memberId: 'M-1' },
+    });
+
+    // Then the ledger entry keeps them beside the message's status, cut past the cap and marked so;
+    // the progress counts the load as any other
+    const body = answer.body as { ledger: { unknownFields?: Record<string, unknown> }[] };
+    expect(body.ledger[0]?.unknownFields).toEqual({
+      SETTLED: {
+        cut: true,
+        characters: expect.any(Number),
+        head: expect.stringMatching(/^{"channel":"ios"/),
+      },
+    });
+    expect(answer.body).toMatchObject({ progress: { progressCents: 25_000 } });
+  });
+
   it('records the same message with another body as a conflict ops see, keeping the first', async () => {
     // Given a member whose load T-9 SETTLED of AUD 100 was applied
     await enrolled('M-1');

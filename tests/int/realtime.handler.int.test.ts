@@ -174,6 +174,23 @@ describe('real-time message handler', () => {
     ]);
   });
 
+  it('keeps unknown extra fields in the ledger record, and applies the money as without them', async () => {
+    // Given a load carrying fields the contract does not name, and the same load without them elsewhere
+    const m = { ...message(), channel: 'ios', loyalty: { tier: 'gold' } };
+    const twin = testApp({ now: NOW });
+    await enrol(twin, 'M-1');
+
+    // When each arrives
+    expect(await deliver(app, m, metaOf(message()))).toBe('APPLIED');
+    expect(await deliver(twin, message(), metaOf(message()))).toBe('APPLIED');
+
+    // Then the raw record keeps them beside the status; the observation and progress are the twin's
+    const record = await app.repos.ledger.get('M-1', 'T-1');
+    expect(record?.unknownFields).toEqual({ SETTLED: { channel: 'ios', loyalty: { tier: 'gold' } } });
+    expect(record?.observations).toEqual((await twin.repos.ledger.get('M-1', 'T-1'))?.observations);
+    expect(progressOf(app, 'M-1')).toEqual(progressOf(twin, 'M-1'));
+  });
+
   it('acknowledges a message of a member not enrolled without storing anything', async () => {
     // Given a member outside the campaign
     const m = message({ memberId: 'M-999' });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { memoryLedgerRepository } from '../../src/adapters/memory';
-import { planMerge } from '../../src/adapters/documents/ledger';
+import { planMerge, planRetraction, UNKNOWN_FIELDS_CAP } from '../../src/adapters/documents/ledger';
 import { asCents } from '../../src/domain/money';
 import type { Observation } from '../../src/domain/observation';
 import { TX_STATUSES } from '../../src/domain/transaction';
@@ -97,5 +97,47 @@ describe('ledger merge plan', () => {
       settledAt: '2026-11-02T12:00:01+11:00',
     };
     expect(planMerge(created.record, offsetNotation).outcome).toBe('UNCHANGED');
+  });
+
+  describe('unknown fields of a real-time message (SPEC §7: kept in the raw record, ignored)', () => {
+    const extras = { channel: 'ios', device: { os: '18.1' } };
+    const plain = planMerge(undefined, settledRealtime);
+    const created = planMerge(undefined, settledRealtime, extras);
+    if (created.outcome !== 'CREATED' || plain.outcome !== 'CREATED') throw new Error('expected CREATED');
+
+    it('keeps them beside the status of the message, and nothing else of the record changes', () => {
+      expect(created.record.unknownFields).toEqual({ SETTLED: extras });
+      const { unknownFields: _kept, ...rest } = created.record;
+      expect(rest).toEqual(plain.record);
+    });
+
+    it('keeps those of the first message when the same message comes again with others', () => {
+      expect(planMerge(created.record, settledRealtime, { channel: 'android' }).outcome).toBe('UNCHANGED');
+      const pending = { ...settledRealtime, status: 'PENDING' as const, knownOn: '2026-11-03' };
+      const { settledAt: _s, ...pendingObs } = pending;
+      const next = planMerge(created.record, pendingObs, { channel: 'web' });
+      if (next.outcome !== 'UPDATED') throw new Error(`expected UPDATED, got ${next.outcome}`);
+      expect(next.record.unknownFields).toEqual({ SETTLED: extras, PENDING: { channel: 'web' } });
+    });
+
+    it('outlives feed observations and their retraction', () => {
+      const feed = { ...settledRealtime, source: 'FEED' as const, knownOn: '2026-11-05', feedVersion: 1 };
+      const fed = planMerge(created.record, feed);
+      if (fed.outcome !== 'UPDATED') throw new Error(`expected UPDATED, got ${fed.outcome}`);
+      expect(fed.record.unknownFields).toEqual({ SETTLED: extras });
+      expect(planRetraction(fed.record, '2026-11-05', 2)?.unknownFields).toEqual({ SETTLED: extras });
+    });
+
+    it('keeps the head of their JSON text, marked as cut, past the cap', () => {
+      const big = { note: 'x'.repeat(UNKNOWN_FIELDS_CAP * 3) };
+      const cut = planMerge(undefined, settledRealtime, big);
+      if (cut.outcome !== 'CREATED') throw new Error('expected CREATED');
+      const text = JSON.stringify(big);
+      expect(cut.record.unknownFields?.SETTLED).toEqual({
+        cut: true,
+        characters: text.length,
+        head: text.slice(0, UNKNOWN_FIELDS_CAP),
+      });
+    });
   });
 });

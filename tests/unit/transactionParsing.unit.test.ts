@@ -65,6 +65,16 @@ describe('real-time message (SPEC §7)', () => {
     expect(result.ok && result.value.kind).toBe('OBSERVATION');
   });
 
+  it('hands the unknown fields back for the raw record, apart from the observation', () => {
+    const plain = parseRealtimeMessage(message, ctx);
+    const extended = parseRealtimeMessage({ ...message, channel: 'ios', extra: { a: 1 } }, ctx);
+    if (!plain.ok || !extended.ok) throw new Error('expected both to parse');
+    const { unknownFields, ...classified } = extended.value;
+    expect(unknownFields).toEqual({ channel: 'ios', extra: { a: 1 } });
+    expect(classified).toEqual(plain.value);
+    expect(plain.value).not.toHaveProperty('unknownFields');
+  });
+
   it('counts a foreign-currency load by its audAmount', () => {
     const result = parseRealtimeMessage(
       { ...message, amount: '650.00', currency: 'USD', audAmount: '1000.00' },

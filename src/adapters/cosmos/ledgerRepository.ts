@@ -1,6 +1,7 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import type { Observation } from '../../domain/observation';
+import type { UnknownFields } from '../../domain/realtimeMessage';
 import { contradictionOf, ledgerRecordSchema, planMerge, planRetraction } from '../documents/ledger';
 import { mergeManyWith } from '../mergeMany';
 import type { LedgerRepository, MergeResult } from '../ports';
@@ -22,7 +23,7 @@ export function cosmosLedgerRepository(ledger: Container, claims: Container): Le
 
   const claimOf = rememberedClaims(claims);
 
-  async function merge(obs: Observation): Promise<MergeResult> {
+  async function merge(obs: Observation, unknownFields?: UnknownFields): Promise<MergeResult> {
     // A real-time observation is most often the first sighting of its transaction: claiming first and
     // creating the document straight away costs two requests, where reading first costs three and a 404.
     // Feed rows mostly repeat what real time saw, so they read first.
@@ -32,7 +33,7 @@ export function cosmosLedgerRepository(ledger: Container, claims: Container): Le
       if (reason)
         return { outcome: 'CONFLICT', reason, existing: { memberId: claim.memberId, type: claim.type } };
       if (created) {
-        const plan = planMerge(undefined, obs);
+        const plan = planMerge(undefined, obs, unknownFields);
         if (plan.outcome === 'CONFLICT') return plan;
         if ((await createDoc(ledger, plan.record)) === 'CREATED') return plan;
         // a concurrent merge of the same transaction created it first: merge into theirs below
@@ -45,12 +46,12 @@ export function cosmosLedgerRepository(ledger: Container, claims: Container): Le
         const reason = contradictionOf(claim, obs);
         if (reason)
           return { outcome: 'CONFLICT', reason, existing: { memberId: claim.memberId, type: claim.type } };
-        const plan = planMerge(undefined, obs);
+        const plan = planMerge(undefined, obs, unknownFields);
         if (plan.outcome === 'CONFLICT') return plan;
         if ((await createDoc(ledger, plan.record)) === 'CREATED') return plan;
         continue; // a concurrent merge created it first: merge into theirs
       }
-      const plan = planMerge(current.doc, obs);
+      const plan = planMerge(current.doc, obs, unknownFields);
       if (plan.outcome === 'CONFLICT' || plan.outcome === 'UNCHANGED') return plan;
       if ((await replaceDoc(ledger, obs.memberId, plan.record, current.etag)) === 'REPLACED') return plan;
     }

@@ -12,3 +12,18 @@ export const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be 
 export function memberCampaignId(campaignId: string, memberId: string): string {
   return `${campaignId}:${memberId}`;
 }
+
+/** Text within `cap` characters: over it, its head and how much was cut (stored fields of ops records). */
+export function capText(text: string, cap: number): string {
+  return text.length <= cap ? text : `${text.slice(0, cap)}… (${text.length - cap} more characters cut)`;
+}
+
+/**
+ * A raw value as received (a message body, a message's unknown fields) within `cap` characters of its
+ * JSON text (of itself when it is a string); over it, the head of that text, marked as cut.
+ */
+export function capRaw(raw: unknown, cap: number): unknown {
+  const text = typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? '');
+  if (text.length <= cap) return raw;
+  return { cut: true, characters: text.length, head: text.slice(0, cap) };
+}

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { LocalDate } from '../../domain/calendar';
 import { addObservation, type Observation } from '../../domain/observation';
-import type { TrackedType } from '../../domain/transaction';
-import { localDateSchema } from './common';
+import type { UnknownFields } from '../../domain/realtimeMessage';
+import { TX_STATUSES, type TrackedType } from '../../domain/transaction';
+import { capRaw, localDateSchema } from './common';
 import { observationSchema } from './observation';
 
 /**
@@ -20,9 +21,21 @@ export const ledgerRecordSchema = z.object({
   feedDates: z.array(localDateSchema),
   /** `realtimeSettledOn` while no feed observation exists; absent otherwise, so only those rows are indexed. */
   awaitingFeedSince: localDateSchema.optional(),
+  /**
+   * The raw record's rest (SPEC §7): the fields of the kept real-time message of each status that the
+   * contract does not name, within {@link UNKNOWN_FIELDS_CAP}. No rule reads them.
+   */
+  unknownFields: z.partialRecord(z.enum(TX_STATUSES), z.unknown()).optional(),
 });
 
 export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
+
+/**
+ * Characters of a message's unknown fields kept (their JSON text; over it, its head marked as cut, as the
+ * quarantine keeps a raw body). Smaller than the quarantine's cap: every merge of the transaction reads
+ * its ledger document, where a quarantined body is read only by ops.
+ */
+export const UNKNOWN_FIELDS_CAP = 4_096;
 
 export type LedgerConflictReason = 'TYPE_MISMATCH' | 'MEMBER_MISMATCH';
 
@@ -37,6 +50,7 @@ export function ledgerRecordOf(
   id: string,
   type: TrackedType,
   observations: Observation[],
+  unknownFields?: LedgerRecord['unknownFields'],
 ): LedgerRecord {
   const realtimeSettledOn = observations
     .filter((o) => o.source === 'REALTIME' && o.status === 'SETTLED')
@@ -54,6 +68,7 @@ export function ledgerRecordOf(
     ...(realtimeSettledOn === undefined ? {} : { realtimeSettledOn }),
     feedDates,
     ...(awaitingFeedSince === undefined ? {} : { awaitingFeedSince }),
+    ...(unknownFields && Object.keys(unknownFields).length > 0 ? { unknownFields } : {}),
   };
 }
 
@@ -61,13 +76,24 @@ export function ledgerRecordOf(
  * Decides what merging `obs` into the stored record means. Pure, so the Cosmos and in-memory ledgers
  * agree: a record whose member or type contradicts the observation is a CONFLICT (the caller
  * quarantines); an observation already held is UNCHANGED, so redelivery never rewrites a document.
+ * A real-time message's `unknownFields` are kept with its observation, and only while it is the one kept.
  */
-export function planMerge(existing: LedgerRecord | undefined, obs: Observation): MergePlan {
+export function planMerge(
+  existing: LedgerRecord | undefined,
+  obs: Observation,
+  unknownFields?: UnknownFields,
+): MergePlan {
   const normalised = observationSchema.parse(obs);
   if (!existing) {
     return {
       outcome: 'CREATED',
-      record: ledgerRecordOf(normalised.memberId, normalised.transactionId, normalised.type, [normalised]),
+      record: ledgerRecordOf(
+        normalised.memberId,
+        normalised.transactionId,
+        normalised.type,
+        [normalised],
+        withUnknownFields(undefined, normalised, unknownFields),
+      ),
     };
   }
   const contradiction = contradictionOf(existing, normalised);
@@ -79,9 +105,29 @@ export function planMerge(existing: LedgerRecord | undefined, obs: Observation):
     };
   }
   const observations = addObservation(existing.observations, normalised);
-  const record = ledgerRecordOf(existing.memberId, existing.id, existing.type, observations);
   const same = JSON.stringify(observations) === JSON.stringify(existing.observations);
-  return same ? { outcome: 'UNCHANGED', record: existing } : { outcome: 'UPDATED', record };
+  if (same) return { outcome: 'UNCHANGED', record: existing };
+  // addObservation keeps either the held observation or this one, by reference
+  const kept = observations.includes(normalised);
+  const record = ledgerRecordOf(
+    existing.memberId,
+    existing.id,
+    existing.type,
+    observations,
+    kept ? withUnknownFields(existing.unknownFields, normalised, unknownFields) : existing.unknownFields,
+  );
+  return { outcome: 'UPDATED', record };
+}
+
+/** The record's unknown fields with those of a newly kept real-time observation in its status's place. */
+function withUnknownFields(
+  held: LedgerRecord['unknownFields'],
+  obs: Observation,
+  unknownFields: UnknownFields | undefined,
+): LedgerRecord['unknownFields'] {
+  if (obs.source !== 'REALTIME') return held;
+  const { [obs.status]: _replaced, ...rest } = held ?? {};
+  return unknownFields ? { ...rest, [obs.status]: capRaw(unknownFields, UNKNOWN_FIELDS_CAP) } : rest;
 }
 
 /**
@@ -97,7 +143,7 @@ export function planRetraction(
     (o) => !(o.source === 'FEED' && o.knownOn === businessDate && (o.feedVersion ?? 1) < version),
   );
   if (kept.length === existing.observations.length) return undefined;
-  return ledgerRecordOf(existing.memberId, existing.id, existing.type, kept);
+  return ledgerRecordOf(existing.memberId, existing.id, existing.type, kept, existing.unknownFields);
 }
 
 /**

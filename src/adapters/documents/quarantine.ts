@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { utcInstantSchema } from './common';
+import { capRaw, capText, utcInstantSchema } from './common';
 
 export const QUARANTINE_SOURCES = ['REALTIME', 'FEED'] as const;
 export type QuarantineSource = (typeof QUARANTINE_SOURCES)[number];
@@ -30,8 +30,7 @@ export type QuarantineInput = Omit<QuarantineItem, 'id' | 'resolvedAt' | 'resolu
 
 /**
  * Every stored field has a cap, so a hostile or broken message (a 10,000-character id, a 256 KB body)
- * cannot bloat the quarantine or the ops page that lists it. Text over its cap keeps its head and says
- * how much was cut; a raw body over its cap is kept as the head of its JSON text, marked as cut.
+ * cannot bloat the quarantine or the ops page that lists it ({@link capText}, {@link capRaw}).
  */
 export const QUARANTINE_CAPS = {
   reason: 64,
@@ -43,16 +42,6 @@ export const QUARANTINE_CAPS = {
   /** Characters of the raw body (its JSON text when it is not a string). */
   raw: 32_768,
 } as const;
-
-export function capText(text: string, cap: number): string {
-  return text.length <= cap ? text : `${text.slice(0, cap)}… (${text.length - cap} more characters cut)`;
-}
-
-function capRaw(raw: unknown): unknown {
-  const text = typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? '');
-  if (text.length <= QUARANTINE_CAPS.raw) return raw;
-  return { cut: true, characters: text.length, head: text.slice(0, QUARANTINE_CAPS.raw) };
-}
 
 /** The item with each stored field within {@link QUARANTINE_CAPS}. */
 export function cappedQuarantineItem<T extends Partial<QuarantineItem>>(item: T): T {
@@ -68,7 +57,7 @@ export function cappedQuarantineItem<T extends Partial<QuarantineItem>>(item: T)
     const value = item[field];
     if (typeof value === 'string') out[field] = capText(value, QUARANTINE_CAPS[field]);
   }
-  if ('raw' in item) out['raw'] = capRaw(item.raw);
+  if ('raw' in item) out['raw'] = capRaw(item.raw, QUARANTINE_CAPS.raw);
   return out as T;
 }
 

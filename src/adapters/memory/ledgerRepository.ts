@@ -1,4 +1,5 @@
 import type { Observation } from '../../domain/observation';
+import type { UnknownFields } from '../../domain/realtimeMessage';
 import type { TransactionClaim } from '../documents/claim';
 import { contradictionOf, planMerge, planRetraction, type LedgerRecord } from '../documents/ledger';
 import { mergeManyWith } from '../mergeMany';
@@ -10,7 +11,7 @@ export function memoryLedgerRepository(): LedgerRepository {
   const claims = new Map<string, TransactionClaim>();
   const keyOf = (memberId: string, transactionId: string) => `${memberId}|${transactionId}`;
 
-  async function merge(obs: Observation): Promise<MergeResult> {
+  async function merge(obs: Observation, unknownFields?: UnknownFields): Promise<MergeResult> {
     const key = keyOf(obs.memberId, obs.transactionId);
     const current = records.get(key);
     if (!current) {
@@ -24,7 +25,7 @@ export function memoryLedgerRepository(): LedgerRepository {
       if (reason)
         return { outcome: 'CONFLICT', reason, existing: { memberId: claim.memberId, type: claim.type } };
     }
-    const plan = planMerge(current, obs);
+    const plan = planMerge(current, obs, unknownFields);
     if (plan.outcome === 'CREATED' || plan.outcome === 'UPDATED') records.set(key, plan.record);
     return plan;
   }

@@ -53,11 +53,11 @@ export async function handleTransaction(
   }
   if (parsed.value.kind === 'IGNORED') return `IGNORED_${parsed.value.reason}`;
 
-  const observation = parsed.value.observation;
+  const { observation, unknownFields } = parsed.value;
   if (!(await isEnrolled(repos.members, settings.campaign.campaignId, observation.memberId)))
     return 'IGNORED_NOT_ENROLLED';
 
-  const merged = await repos.ledger.merge(observation);
+  const merged = await repos.ledger.merge(observation, unknownFields);
   if (merged.outcome === 'CONFLICT') {
     await repos.quarantine.put({
       key: meta.messageId ?? `${observation.transactionId}:${observation.status}`,
