@@ -1,4 +1,4 @@
-// `npm start`: builds the app, then runs the local runtime (dist/local/start.js) with the given flags.
+// `npm start`: builds the app and the console (scripts/build/web.js), then runs the local runtime (dist/local/start.js) with the given flags.
 // `npm start -- --help` prints the runtime's usage without building (it runs local/start.ts through tsx).
 // Plain CommonJS so it runs before anything is compiled.
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: it runs before anything is compiled */
@@ -14,6 +14,7 @@ function plan(args) {
     return [{ command: bin('tsx'), args: [join(root, 'local', 'start.ts'), '--help'] }];
   return [
     { command: bin('tsc'), args: ['-p', join(root, 'tsconfig.build.json')] },
+    { command: process.execPath, args: [join(root, 'scripts', 'build', 'web.js')] },
     { command: process.execPath, args: [join(root, 'dist', 'local', 'start.js'), ...args], last: true },
   ];
 }

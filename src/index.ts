@@ -9,3 +9,4 @@ import './functions/sweep';
 import './functions/notifyDispatcher';
 import './functions/feedFunctions';
 import './functions/feedHttp';
+import './functions/console/consoleFunctions';

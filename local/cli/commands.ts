@@ -3,6 +3,7 @@ import type { LocalClient, Reply, TokenFor } from './client';
 import { parseDuration } from '../host/duration';
 import { isCalendarDate } from '../host/feedDrop';
 import { loadSettings } from '../host/settings';
+import { consoleLink } from './consoleLink';
 import { runDemo } from './demo';
 import { transactionFromFields } from './transaction';
 
@@ -96,6 +97,11 @@ export const commands: Record<
           : undefined;
     if (!forWhom) throw new UsageError('token needs --member <id>, --ops or --enrolment');
     print(await client.token(forWhom));
+  },
+  async 'console-link'(client, _args, flags, print) {
+    const member = str(flags, 'member');
+    if (!member && !flags['ops']) throw new UsageError('console-link needs --ops or --member <id>');
+    print(await consoleLink(client, member ? { member } : { ops: true }));
   },
   async enrol(client, args, flags, print) {
     const memberId = one(args, 'member id');

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { LocalClient, Reply } from './client';
+import { consoleLink } from './consoleLink';
 import { DEMO_COHORT, EVENT_HOUR, FEED_HEADER, localDate, localInstant, planDemo } from './demoScenario';
 
 export interface DemoOptions {
@@ -155,5 +156,8 @@ export async function runDemo(
       `  ${asExpected ? 'ok  ' : 'DIFF'} ${m.memberId}: ${got}${asExpected ? '' : ` (expected ${m.member.expected})`}`,
     );
   }
+  print('\nwhat each member sees (open in a browser; the links sign in with a dev token):');
+  for (const m of members) print(`  ${m.memberId}: ${await consoleLink(client, { member: m.memberId })}`);
+  print(`  ops console: ${await consoleLink(client, { ops: true })}`);
   return allAsExpected;
 }

@@ -1,6 +1,8 @@
 export const CLI_USAGE = `Usage: npm run cli -- <command> [options]        (talks to a running \`npm start\`)
 
   token --member M-1 | --ops | --enrolment     print a dev token (Authorization: Bearer <token>)
+  console-link --ops | --member M-1            print a browser sign-in link to the ops console or the
+                                               member's view (a dev token in the session cookie)
   enrol M-1 [--at <ISO instant>]               enrol a member (POST /api/enrolments as onboarding)
   publish <file.json> | <key=value ...>        publish a real-time card message to the transactions queue
         e.g. publish transactionId=T-1 memberId=M-1 type=LOAD method=APPLE_PAY status=SETTLED amount=250.00

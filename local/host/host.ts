@@ -4,6 +4,7 @@ import type { Registry } from '../functionsCore';
 import { ADMIN_KEY_HEADER, createAdminApi, keyMatches } from './admin';
 import { blobServiceFor, BlobTriggers } from './blobTrigger';
 import type { LocalNamespace } from './broker';
+import { createAuthEndpoints } from './authEndpoints';
 import { createHttpFunctions, hostProblem } from './httpFunctions';
 import { closeGracefully, createHostServer, type HttpPart } from './httpServer';
 import { waitUntilIdle } from './idle';
@@ -172,7 +173,12 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
       functions: opts.registry.functions.map((f) => ({ name: f.name, trigger: f.trigger.type })),
     }),
   });
-  const parts: HttpPart[] = [admin, ...(opts.engine ? [durableWebhooks(opts.engine, adminKey)] : []), http];
+  const parts: HttpPart[] = [
+    admin,
+    ...(opts.engine ? [durableWebhooks(opts.engine, adminKey)] : []),
+    createAuthEndpoints(secret),
+    http,
+  ];
   const server = createHostServer(parts, opts.log, opts.bodyLimitBytes ?? 4 * 1024 * 1024);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -75,8 +75,24 @@ export function principalOf(payload: DevTokenPayload): ClientPrincipal {
 }
 
 /**
+ * The session cookie App Service Authentication sets after a browser sign-in; locally it carries a dev
+ * token (`/.auth/login/dev`, local/host/authEndpoints.ts) and is verified like a bearer token.
+ */
+export const SESSION_COOKIE = 'AppServiceAuthSession';
+
+/** The value of one cookie of a `Cookie` header (undefined when absent). */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+/**
  * The identity edge of SPEC §7: drops every client-supplied `x-ms-client-principal*` header, then adds
- * the principal headers only for a valid `Authorization: Bearer` dev token. Header names are lower case.
+ * the principal headers only for a valid dev token, from `Authorization: Bearer` or else the session
+ * cookie (a browser signed in through `/.auth/login/dev`). Header names are lower case.
  */
 export function applyIdentityEdge(
   headers: Record<string, string>,
@@ -88,7 +104,8 @@ export function applyIdentityEdge(
     if (!name.toLowerCase().startsWith('x-ms-client-principal')) out[name.toLowerCase()] = value;
   }
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(out['authorization'] ?? '');
-  const payload = bearer?.[1] ? verifyDevToken(secret, bearer[1], nowMs) : undefined;
+  const token = bearer?.[1] ?? cookieValue(out['cookie'], SESSION_COOKIE);
+  const payload = token ? verifyDevToken(secret, token, nowMs) : undefined;
   if (!payload) return out;
   out['x-ms-client-principal'] = Buffer.from(JSON.stringify(principalOf(payload))).toString('base64');
   out['x-ms-client-principal-id'] = payload.sub;

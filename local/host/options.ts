@@ -44,7 +44,8 @@ export function readyLine(port: number, dataDir: string): string {
     ...(dataDir === '.local' ? [] : [`--data-dir ${dataDir}`]),
   ].join(' ');
   const cli = `npm run cli -- help${flags ? ` ${flags}` : ''}`;
-  return `ready: http://127.0.0.1:${port}/api/health · CLI: ${cli} · stop with Ctrl+C`;
+  const link = `npm run cli -- console-link --ops${flags ? ` ${flags}` : ''}`;
+  return `ready: http://127.0.0.1:${port}/api/health · console: http://127.0.0.1:${port}/api/console/ops (sign in: ${link}) · CLI: ${cli} · stop with Ctrl+C`;
 }
 
 const port = z.coerce.number().int().min(0).max(65535);

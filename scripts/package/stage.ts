@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import ignore from 'ignore';
 
 /**
- * The deployment package, built the one way both `azd deploy` (the api service's prepackage hook, with
+ * The deployment package (the compiled app and its console), built the one way both `azd deploy` (the api service's prepackage hook, with
  * `dist: .deploy`) and the GitHub workflow build it: compile, install production dependencies only from
  * the lockfile, then drop what `.funcignore` excludes, with gitignore semantics as azd and Core Tools
  * apply it. The staging folder is the package; azd zips it (re-applying the copied `.funcignore`), the
@@ -58,6 +58,11 @@ export function stagePackage(opts: StageOptions): StagedPackage {
   log(`package: compiling (tsc -p tsconfig.build.json) into ${relative(root, outDir) || outDir}`);
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', join(outDir, 'dist')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  log('package: building the console (scripts/build/web.js) into dist/web');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build', 'web.js'), '--out', join(outDir, 'dist')], {
     cwd: root,
     stdio: 'inherit',
   });

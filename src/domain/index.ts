@@ -15,3 +15,4 @@ export * from './decision';
 export * from './lifecycle';
 export * from './progressView';
 export * from './enrolment';
+export * from './timeline';

@@ -9,6 +9,8 @@ export interface ProgressView {
   memberId: string;
   campaignId: string;
   state: MemberState;
+  /** The campaign calendar's zone (snapshotted at enrolment): clients show times in it, naming it. */
+  timeZone: string;
   enrolledAt: string;
   windowClosesAt: string;
   evaluationAt: string;
@@ -40,6 +42,7 @@ export function progressView(ledger: MemberLedger, nowIso: string): ProgressView
     memberId: enrolment.memberId,
     campaignId: enrolment.campaignId,
     state: memberState(ledger, nowIso),
+    timeZone: enrolment.config.timeZone,
     enrolledAt: enrolment.enrolledAt,
     windowClosesAt: enrolment.window.windowClosesAt,
     evaluationAt: enrolment.window.evaluationAt,

@@ -10,6 +10,7 @@ import { campaignClientOf } from '../app/durableClient';
 import { services } from '../app/services';
 import type { HttpDeps } from './http/deps';
 import { enrol } from './http/handlers/enrolments';
+import { opsExport } from './http/handlers/export';
 import { health, healthProbe, standardChecks } from './http/handlers/health';
 import { acknowledgeCelebration, myProgress } from './http/handlers/me';
 import { opsFunnel, opsMember, opsQuarantine, opsRedrive } from './http/handlers/ops';
@@ -79,6 +80,13 @@ app.http('opsQuarantine', {
   authLevel: 'anonymous',
   ...durable,
   handler: withDeps(opsQuarantine),
+});
+app.http('opsExport', {
+  methods: ['GET'],
+  route: 'ops/export',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(opsExport),
 });
 /** One probe per process: at most one round of dependency checks every HEALTH_TTL_MS. */
 const probeDependencies = healthProbe(standardChecks(services));

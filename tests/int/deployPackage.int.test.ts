@@ -95,6 +95,23 @@ describe('the deployment package (scripts/package/stage.ts)', () => {
     expect(staged.files).toContain('dist/src/functions/httpApi.js');
   });
 
+  it('holds the console the app serves: both pages, their bundles and the style sheet', () => {
+    expect(staged.files).toEqual(
+      expect.arrayContaining([
+        'dist/src/functions/console/consoleFunctions.js',
+        'dist/web/ops.html',
+        'dist/web/member.html',
+        'dist/web/assets/ops.js',
+        'dist/web/assets/member.js',
+        'dist/web/assets/console.css',
+      ]),
+    );
+    // built bundles only: no TypeScript source of the console, no esbuild
+    expect(staged.files.filter((f) => f.startsWith('web/') || f.startsWith('node_modules/esbuild/'))).toEqual(
+      [],
+    );
+  });
+
   it('holds every file of every runtime dependency in the lockfile', () => {
     expect(runtime).toEqual(
       expect.arrayContaining(['node_modules/durable-functions', 'node_modules/@azure/functions']),

@@ -10,6 +10,8 @@ const text = readFileSync(join(__dirname, '..', '..', '.funcignore'), 'utf8');
 const KEPT = [
   'dist/src/index.js',
   'dist/src/functions/httpApi.js',
+  'dist/web/ops.html',
+  'dist/web/assets/ops.js',
   'host.json',
   'package.json',
   'node_modules/durable-functions/lib/src/index.js',
@@ -19,6 +21,8 @@ const KEPT = [
 const DROPPED = [
   'src/index.ts',
   'local/start.ts',
+  'web/src/ops.ts',
+  'web/ops.html',
   'dist/local/start.js',
   'dist/scripts/feed/bench.js',
   'tests/unit/money.unit.test.ts',

@@ -17,10 +17,11 @@ describe('npm start', () => {
     }
   });
 
-  it('builds, then runs the compiled runtime with the flags as given', () => {
+  it('builds the app and the console, then runs the compiled runtime with the flags as given', () => {
     const steps = plan(['--port', '7501']);
     expect(steps.map((s) => s.args)).toEqual([
       ['-p', expect.stringMatching(/tsconfig\.build\.json$/)],
+      [expect.stringMatching(/scripts[/\\]build[/\\]web\.js$/)],
       [expect.stringMatching(/dist[/\\]local[/\\]start\.js$/), '--port', '7501'],
     ]);
     expect(steps[0]?.command).toMatch(/tsc$/);
@@ -36,10 +37,10 @@ describe('npm start', () => {
 
   it('says in the ready line how to point the CLI at a non-default port and data dir', () => {
     expect(readyLine(7071, '.local')).toBe(
-      'ready: http://127.0.0.1:7071/api/health · CLI: npm run cli -- help · stop with Ctrl+C',
+      'ready: http://127.0.0.1:7071/api/health · console: http://127.0.0.1:7071/api/console/ops (sign in: npm run cli -- console-link --ops) · CLI: npm run cli -- help · stop with Ctrl+C',
     );
     expect(readyLine(7501, '.local/demo')).toBe(
-      'ready: http://127.0.0.1:7501/api/health · CLI: npm run cli -- help --url http://127.0.0.1:7501 --data-dir .local/demo · stop with Ctrl+C',
+      'ready: http://127.0.0.1:7501/api/health · console: http://127.0.0.1:7501/api/console/ops (sign in: npm run cli -- console-link --ops --url http://127.0.0.1:7501 --data-dir .local/demo) · CLI: npm run cli -- help --url http://127.0.0.1:7501 --data-dir .local/demo · stop with Ctrl+C',
     );
   });
 });

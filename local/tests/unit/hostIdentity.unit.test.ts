@@ -1,6 +1,10 @@
+import { createAuthEndpoints } from '../../host/authEndpoints';
+import type { PlainRequest, PlainResponse } from '../../host/httpFunctions';
 import {
   applyIdentityEdge,
+  cookieValue,
   mintDevToken,
+  SESSION_COOKIE,
   NAME_IDENTIFIER_CLAIM,
   verifyDevToken,
   type ClientPrincipal,
@@ -77,5 +81,63 @@ describe('identity edge', () => {
     expect(
       applyIdentityEdge({ authorization: `Basic ${token}` }, secret, NOW)['x-ms-client-principal'],
     ).toBeUndefined();
+  });
+});
+
+describe('browser sign-in (/.auth/login/dev) and the session cookie', () => {
+  const auth = createAuthEndpoints(secret);
+  const request = (path: string, method = 'GET'): PlainRequest => ({
+    method,
+    url: new URL(`http://127.0.0.1:7071${path}`),
+    headers: {},
+    body: Buffer.alloc(0),
+  });
+  const headerOf = (r: PlainResponse, name: string) => r.headers.find(([k]) => k === name)?.[1];
+
+  it('turns a valid dev token into an HttpOnly, SameSite session cookie and redirects on this origin', async () => {
+    const token = mintDevToken(secret, { sub: 'M-42' }, Date.now());
+    const answer = await auth.handle(
+      request(`/.auth/login/dev?token=${token}&post_login_redirect_uri=%2Fapi%2Fconsole%2Fme`),
+    );
+    expect(answer.status).toBe(302);
+    expect(headerOf(answer, 'location')).toBe('/api/console/me');
+    expect(headerOf(answer, 'set-cookie')).toBe(`${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Lax`);
+  });
+
+  it('never redirects off the origin and refuses a forged or foreign token', async () => {
+    const token = mintDevToken(secret, { sub: 'M-42' }, Date.now());
+    for (const to of ['https://evil.example/', '//evil.example/', '/\\evil.example'])
+      expect(
+        headerOf(
+          await auth.handle(
+            request(`/.auth/login/dev?token=${token}&post_login_redirect_uri=${encodeURIComponent(to)}`),
+          ),
+          'location',
+        ),
+      ).toBe('/api/console/ops');
+    const foreign = mintDevToken(otherSecret, { sub: 'M-42' }, Date.now());
+    const refused = await auth.handle(request(`/.auth/login/dev?token=${foreign}`));
+    expect(refused.status).toBe(401);
+    expect(headerOf(refused, 'set-cookie')).toBeUndefined();
+    expect((await auth.handle(request('/.auth/login/dev?token=x', 'POST'))).status).toBe(405);
+  });
+
+  it('clears the cookie on logout', async () => {
+    const answer = await auth.handle(request('/.auth/logout'));
+    expect(headerOf(answer, 'set-cookie')).toMatch(new RegExp(`^${SESSION_COOKIE}=; .*Max-Age=0`));
+  });
+
+  it('reads the cookie like a bearer token, and still strips a client-supplied principal', () => {
+    const token = mintDevToken(secret, { sub: 'ops-1', roles: ['ops'] }, NOW);
+    const out = applyIdentityEdge(
+      { cookie: `theme=dark; ${SESSION_COOKIE}=${token}`, 'x-ms-client-principal': 'forged' },
+      secret,
+      NOW,
+    );
+    expect(principalOf(out).claims).toEqual(expect.arrayContaining([{ typ: 'roles', val: 'ops' }]));
+    const forgedCookie = applyIdentityEdge({ cookie: `${SESSION_COOKIE}=cmadev.x.y` }, secret, NOW);
+    expect(forgedCookie['x-ms-client-principal']).toBeUndefined();
+    expect(cookieValue('a=1; b = 2', 'b')).toBe('2');
+    expect(cookieValue(undefined, 'b')).toBeUndefined();
   });
 });

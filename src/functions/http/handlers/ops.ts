@@ -7,11 +7,13 @@ import {
   MEMBER_STATES,
   type Contradiction,
   memberState,
+  explainTimeline,
   newLedger,
   progressView,
   type MemberState,
 } from '../../../domain';
 import type { QuarantineItem } from '../../../adapters/ports';
+import { idempotencyKeyOf } from '../../../adapters/points/contract';
 import { readQuery } from '../body';
 import { badContinuation, decodeContinuation, encodeContinuation } from '../continuation';
 import { ledgerOf, type HttpDeps } from '../deps';
@@ -45,15 +47,20 @@ export async function opsMember(request: HttpRequest, deps: HttpDeps): Promise<H
     repos.quarantine.listByMember(memberId, MAX_CONTRADICTIONS),
   ]);
   const memberLedger = state?.ledger ?? newLedger(enrolment);
+  const at = now();
   return json(200, {
     memberId,
     enrolment,
-    progress: progressView(memberLedger, now()),
+    progress: progressView(memberLedger, at),
     ledger,
+    timeline: explainTimeline(memberLedger, at),
     holds: Object.values(memberLedger.holds),
+    celebrations: memberLedger.celebrations,
     contradictions: contradictionsOf(memberLedger.contradictions, quarantined),
     decision: memberLedger.decision,
     reward: reward ?? null,
+    idempotencyKey: idempotencyKeyOf(campaignId, memberId),
+    quarantined,
     orchestration: orchestration
       ? {
           instanceId: orchestration.instanceId,

@@ -1,0 +1,11 @@
+import { app } from '@azure/functions';
+import { consolePage, loadAssets, WEB_ROOT } from './pages';
+
+const assets = loadAssets(WEB_ROOT);
+
+app.http('console', {
+  methods: ['GET'],
+  route: 'console/{*path}',
+  authLevel: 'anonymous',
+  handler: (request) => Promise.resolve(consolePage(request, assets)),
+});
