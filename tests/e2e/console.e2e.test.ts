@@ -18,6 +18,7 @@ const M = {
   confetti: 'UI-CONFETTI',
   held: 'UI-HELD',
   redrive: 'UI-REDRIVE',
+  atRisk: 'UI-ATRISK',
 } as const;
 const tx = (
   memberId: string,
@@ -42,6 +43,8 @@ const heldLoad = tx(M.held, 1, 'OSKO', '1000.00', 0);
 const heldBad = { ...heldLoad, audAmount: '1000.0O' }; // the warehouse's typo: letter O for zero
 const redriveLoad = tx(M.redrive, 1, 'OSKO', '1000.00', 1);
 const redriveBad = { ...redriveLoad, audAmount: 'n/a' };
+const smallLoad = tx(M.atRisk, 1, 'APPLE_PAY', '300.00', 0);
+const toBank: Tx = { ...tx(M.atRisk, 2, 'BANK_ACCOUNT', '100.00', 0), type: 'WITHDRAWAL' };
 
 let rt: E2eRuntime;
 let browser: Browser;
@@ -113,6 +116,19 @@ describe('the member view', () => {
     expect(await page.getByRole('dialog').count()).toBe(0);
     expect(await page.getByTestId('pending').textContent()).toBe('AUD 50.00');
     await browser.screenshot(page, 'member-view');
+  });
+
+  it('warns a member whose pending withdrawal would disqualify them', async () => {
+    await rt.publish([message(smallLoad, 'SETTLED'), message(toBank, 'PENDING')]);
+    await rt.idle();
+    const page = await signedIn({ member: M.atRisk }, true);
+    const warning = page.getByTestId('at-risk');
+    await warning.waitFor();
+    expect(await warning.getAttribute('role')).toBe('alert');
+    expect(await page.getByTestId('settled').textContent()).toBe('AUD 300.00');
+    expect(await page.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('30');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    await browser.screenshot(page, 'member-at-risk');
   });
 
   it('shows an API refusal with its code and message, never a stack trace', async () => {
@@ -250,7 +266,7 @@ describe('the ops console', () => {
     expect(credits.length).toBeGreaterThanOrEqual(2);
     expect(await page.getByTestId('total-points').textContent()).toBe(String(creditPoints));
     expect(await page.getByTestId('total-credits').textContent()).toBe(`${credits.length} issued`);
-    expect(await page.getByTestId('total-decisions').textContent()).toBe('3 decisions');
+    expect(await page.getByTestId('total-decisions').textContent()).toBe('4 decisions');
     await browser.screenshot(page, 'ops-export');
 
     // the downloaded file: every issued credit id is in it, and its rows add up to its TOTAL row
@@ -264,6 +280,21 @@ describe('the ops console', () => {
     expect(issued.map((r) => r[6]).sort()).toEqual(credits.map((c) => c.creditId).sort());
     expect(String(issued.reduce((sum, r) => sum + Number(r[4]), 0))).toBe(total[4]);
     expect(total[4]).toBe(String(creditPoints));
+  });
+
+  it('shows the member the confetti again when their points are issued, until acknowledged', async () => {
+    const page = await signedIn({ member: M.confetti }, true);
+    const dialog = page.getByRole('dialog', { name: 'Your bonus points are here!' });
+    await dialog.waitFor();
+    expect(await page.getByTestId('status').textContent()).toBe(
+      '2,000 bonus points were added to your account.',
+    );
+    await browser.screenshot(page, 'member-reward-issued');
+    await dialog.getByRole('button', { name: 'Got it' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByTestId('status').waitFor();
+    expect(await page.getByRole('dialog').count()).toBe(0);
   });
 
   it('raised no script error in any page', () => {

@@ -20,7 +20,11 @@ beforeAll(() => {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const get = (path: string, headers: Record<string, string> = {}): HttpResponseInit =>
-  consolePage(httpRequest('GET', `console/${path}`, { headers, params: { path } }), assets);
+  consolePage(
+    httpRequest('GET', `console/${path}`, { headers, params: { path } }),
+    assets,
+    'Australia/Perth',
+  );
 const header = (r: HttpResponseInit, name: string) => (r.headers as Record<string, string>)[name];
 const text = (r: HttpResponseInit) => String(r.body instanceof Buffer ? r.body.toString('utf8') : r.body);
 
@@ -31,6 +35,8 @@ describe('the console pages', () => {
     expect([ops.status, me.status]).toEqual([200, 200]);
     expect(text(ops)).toContain('/api/console/assets/ops.js');
     expect(text(me)).toContain('/api/console/assets/member.js');
+    // the campaign's zone, for the times the pages show
+    expect(text(ops)).toContain('data-time-zone="Australia/Perth"');
     expect(header(ops, 'content-type')).toBe('text/html; charset=utf-8');
     expect(header(ops, 'content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
   });
@@ -70,6 +76,7 @@ describe('the console pages', () => {
     const missing = consolePage(
       httpRequest('GET', 'console/ops', { headers: asOps(), params: { path: 'ops' } }),
       loadAssets(join(out, 'nowhere')),
+      'Australia/Perth',
     );
     expect(missing.status).toBe(503);
     expect(text(missing)).toContain('CONSOLE.NOT_BUILT');

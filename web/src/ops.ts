@@ -6,7 +6,8 @@ import { empty, errorBox, facts, h, render, show, table } from './dom';
 import { formatAud, formatInstant, formatLocalDate, formatPoints } from './format';
 import { parseCsv } from './csv';
 
-const DEFAULT_ZONE = 'Australia/Sydney';
+/** The campaign's zone, named by the page the app serves (a member's own snapshot wins on their page). */
+const DEFAULT_ZONE = document.body.dataset['timeZone'] || 'UTC';
 const app = document.getElementById('app') as HTMLElement;
 
 // ---- API shapes (openapi.yaml) ------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { app } from '@azure/functions';
+import { settings } from '../../config';
 import { consolePage, loadAssets, WEB_ROOT } from './pages';
 
 const assets = loadAssets(WEB_ROOT);
@@ -7,5 +8,5 @@ app.http('console', {
   methods: ['GET'],
   route: 'console/{*path}',
   authLevel: 'anonymous',
-  handler: (request) => Promise.resolve(consolePage(request, assets)),
+  handler: (request) => Promise.resolve(consolePage(request, assets, settings().campaign.timeZone)),
 });

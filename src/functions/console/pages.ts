@@ -69,11 +69,17 @@ export function loadAssets(root: string): ConsoleAssets | undefined {
   return { get: (name) => files.get(name) };
 }
 
-function file(assets: ConsoleAssets, name: string): HttpResponseInit | undefined {
+/** The pages name the campaign's zone (`<body data-time-zone>`), so every time is shown in it. */
+const ZONE_SLOT = 'data-time-zone=""';
+
+function file(assets: ConsoleAssets, name: string, timeZone: string): HttpResponseInit | undefined {
   const body = assets.get(name);
   const type = TYPES[extname(name)];
   if (!body || !type) return undefined;
-  return { status: 200, headers: { ...SECURITY_HEADERS, 'content-type': type }, body };
+  const filled = name.endsWith('.html')
+    ? body.toString('utf8').replace(ZONE_SLOT, `data-time-zone="${escapeHtml(timeZone)}"`)
+    : body;
+  return { status: 200, headers: { ...SECURITY_HEADERS, 'content-type': type }, body: filled };
 }
 
 /**
@@ -81,7 +87,11 @@ function file(assets: ConsoleAssets, name: string): HttpResponseInit | undefined
  * principal), `assets/<file>` (any signed-in caller); `/api/console` itself sends a browser to the ops
  * console.
  */
-export function consolePage(request: HttpRequest, assets: ConsoleAssets | undefined): HttpResponseInit {
+export function consolePage(
+  request: HttpRequest,
+  assets: ConsoleAssets | undefined,
+  timeZone: string,
+): HttpResponseInit {
   const path = (request.params.path ?? '').replace(/\/+$/, '');
   const pathname = new URL(request.url).pathname;
   if (path === '')
@@ -101,6 +111,7 @@ export function consolePage(request: HttpRequest, assets: ConsoleAssets | undefi
       '',
       pathname,
     );
-  const found = page ? file(assets, page.file) : path.startsWith('assets/') ? file(assets, path) : undefined;
+  const name = page ? page.file : path.startsWith('assets/') ? path : undefined;
+  const found = name === undefined ? undefined : file(assets, name, timeZone);
   return found ?? refusal(404, 'ROUTE.NOT_FOUND', `the console has no page ${path}`, '', pathname);
 }
