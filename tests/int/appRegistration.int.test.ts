@@ -32,6 +32,8 @@ describe('the Functions entry point (src/index.ts)', () => {
       opsQuarantine: 'httpTrigger',
       opsFeeds: 'httpTrigger',
       opsFeedDate: 'httpTrigger',
+      opsExport: 'httpTrigger',
+      console: 'httpTrigger',
       health: 'httpTrigger',
       cardTransactions: 'serviceBusTrigger',
       sweep: 'timerTrigger',
@@ -44,6 +46,10 @@ describe('the Functions entry point (src/index.ts)', () => {
       [feedNames.FEED_STOP_ACTIVITY]: 'activityTrigger',
       [feedNames.FEED_GET_WATERMARK_ACTIVITY]: 'activityTrigger',
     });
+  });
+
+  it('serves the console on one catch-all GET route beside the API', () => {
+    expect(registry.find('console')?.trigger).toMatchObject({ route: 'console/{*path}', methods: ['GET'] });
   });
 
   it('registers every activity the member orchestrator calls, including the feed watermark', () => {

@@ -79,6 +79,8 @@ describe('the console pages', () => {
       'Australia/Perth',
     );
     expect(missing.status).toBe(503);
+    // the source folder (HTML but no bundles, as when the app runs from source) is no build either
+    expect(loadAssets(join(__dirname, '..', '..', 'web'))).toBeUndefined();
     expect(text(missing)).toContain('CONSOLE.NOT_BUILT');
   });
 });

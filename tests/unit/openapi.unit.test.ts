@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { progressView } from '../../src/domain';
+import { addObservations, explainTimeline, progressView } from '../../src/domain';
 import { ledgerFor, obs } from '../support/domainBuilders';
 import {
   openApiDocument,
@@ -44,6 +44,7 @@ const progress = {
   memberId: 'M-42',
   campaignId: 'cold-member-activation',
   state: 'PENDING_REWARD',
+  timeZone: 'Australia/Sydney',
   enrolledAt: '2026-11-25T09:00:00+11:00',
   windowClosesAt: '2026-12-25T13:00:00Z',
   evaluationAt: '2026-12-30T13:00:00Z',
@@ -270,8 +271,12 @@ describe('validateResponse', () => {
         },
       ],
       contradictions: [],
+      celebrations: ledger.celebrations,
+      timeline: explainTimeline(addObservations(ledger, [obs({ id: 'T-1' })]), '2026-11-26T00:00:00.000Z'),
       decision: null,
       reward: null,
+      idempotencyKey: 'cold-member-activation:M-1',
+      quarantined: [],
       orchestration: {
         instanceId: 'memberCampaign:cold-member-activation:M-1',
         runtimeStatus: 'Running',

@@ -61,7 +61,8 @@ export interface ConsoleAssets {
 
 /** Reads every built file once; a missing build is reported on each request, never a stack trace. */
 export function loadAssets(root: string): ConsoleAssets | undefined {
-  if (!existsSync(join(root, 'ops.html'))) return undefined;
+  // the built bundles mark a build: run from source (tsx, jest), WEB_ROOT is web/ itself, which has none
+  if (!existsSync(join(root, 'assets', 'ops.js'))) return undefined;
   const files = new Map<string, Buffer>();
   for (const name of ['ops.html', 'member.html']) files.set(name, readFileSync(join(root, name)));
   for (const name of readdirSync(join(root, 'assets')))
