@@ -1,9 +1,10 @@
-import type { TxRejectCode } from './domain/rawTransaction';
+import type { IgnoredReason, TxRejectCode } from './domain/rawTransaction';
 import type { MessageRejectCode } from './domain/realtimeMessage';
 import type { FeedRunReasonCode } from './feed/runs';
 
-/** Where a code shows: the quarantine (`reason`), a feed run (`reason.code`), or a run's rejected lines. */
-export type CodeWhere = 'quarantine REALTIME' | 'quarantine FEED' | 'quarantine both' | 'feed run';
+/** Where a code shows: the quarantine (`reason`), a feed run (`reason.code`), or the counts of ignored transactions. */
+export type CodeWhere =
+  'quarantine REALTIME' | 'quarantine FEED' | 'quarantine both' | 'feed run' | 'ignored count';
 
 export interface ReasonCode {
   where: CodeWhere;
@@ -13,13 +14,16 @@ export interface ReasonCode {
 
 type FeedRowCode = 'ROW.COLUMN_COUNT' | 'ROW.BUSINESS_DATE' | 'ROW.CSV_QUOTING';
 type LedgerCode = 'LEDGER.TYPE_MISMATCH' | 'LEDGER.MEMBER_MISMATCH' | 'TX.BODY_CONFLICT';
-export type KnownReasonCode = TxRejectCode | MessageRejectCode | FeedRowCode | LedgerCode | FeedRunReasonCode;
+export type KnownReasonCode =
+  TxRejectCode | MessageRejectCode | FeedRowCode | LedgerCode | FeedRunReasonCode | IgnoredReason;
 
 const FIX_MESSAGE =
   'nothing of it was applied; ask the card platform to publish a corrected message (the overnight feed carries the transaction anyway)';
 const FIX_ROW =
   'the rest of the file was applied; the row holds its member’s decision: have the warehouse send a corrected file (higher version) or re-drive the member to release the hold';
 const FIX_TX = 'real-time: ' + FIX_MESSAGE + '; feed row: ' + FIX_ROW;
+const IGNORED =
+  'none: normal traffic; watch the trend in `GET /api/ops/realtime/ignored` (real time) and the feed report’s `ignored`';
 const REDROP =
   'nothing of the file was applied; have the warehouse drop the file again (same version) or a corrected one';
 
@@ -184,6 +188,24 @@ export const REASON_CODES: Record<KnownReasonCode, ReasonCode> = {
     where: 'feed run',
     meaning: 'a higher version of the date arrived and replaced this run',
     action: 'none: the higher version holds the date',
+  },
+  NON_CAMPAIGN_MEMBER: {
+    where: 'ignored count',
+    meaning: 'a valid transaction of a member not enrolled: acknowledged, counted, not kept',
+    action: IGNORED,
+  },
+  NON_QUALIFYING_TYPE: {
+    where: 'ignored count',
+    meaning:
+      'a valid spending transaction (PURCHASE, REFUND, FEE, ADJUSTMENT): acknowledged, counted, not kept',
+    action: IGNORED,
+  },
+  UNKNOWN_METHOD: {
+    where: 'ignored count',
+    meaning:
+      'a valid load or withdrawal by a method not listed for its type: acknowledged, counted, not kept',
+    action:
+      'none per message; a rising count means the card platform added a method the campaign does not know: ask product whether it should count',
   },
 };
 

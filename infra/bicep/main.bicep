@@ -85,6 +85,7 @@ param cosmosMaxThroughput object = {
   feedRuns: 1000
   quarantine: 1000
   transactionClaims: 4000
+  ignoredMessages: 1000
 }
 
 @description('E-mail addresses of the ops on-call rotation, notified by every alert.')

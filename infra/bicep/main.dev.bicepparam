@@ -22,6 +22,7 @@ param cosmosMaxThroughput = {
   feedRuns: 1000
   quarantine: 1000
   transactionClaims: 1000
+  ignoredMessages: 1000
 }
 
 param alertEmails = empty(readEnvironmentVariable('ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('ALERT_EMAILS', ''), ',')

@@ -1,5 +1,6 @@
 import type { LocalDate } from '../domain/calendar';
 import type { Observation } from '../domain/observation';
+import type { IgnoredReason } from '../domain/rawTransaction';
 import type { UnknownFields } from '../domain/realtimeMessage';
 import type { LedgerConflictReason, LedgerRecord } from './documents/ledger';
 import type { DueMember, Enrolment, StoredEnrolment } from './documents/member';
@@ -115,10 +116,29 @@ export interface QuarantineRepository {
   ): Promise<'RESOLVED' | 'ALREADY_DONE' | 'NOT_FOUND'>;
 }
 
+/** One real-time message acknowledged without effect, to be counted. */
+export interface IgnoredMessageInput {
+  /** The broker's message id: a redelivery carries the same one. */
+  messageId: string;
+  /** The local date of its enqueue time (campaign time zone). */
+  day: LocalDate;
+  reason: IgnoredReason;
+  at: string;
+}
+
+/** Real-time messages acknowledged without effect, counted per local day and reason (SPEC §3, §7). */
+export interface IgnoredMessageCounter {
+  /** Counts a message once, however often it is delivered: a message id already counted is not counted again. */
+  count(message: IgnoredMessageInput): Promise<'COUNTED' | 'ALREADY_COUNTED'>;
+  /** The counts of one day by reason, every reason present (zero when none). */
+  countsOn(day: LocalDate): Promise<Record<IgnoredReason, number>>;
+}
+
 /** Everything the shells need, built once per process. */
 export interface Repositories {
   members: MemberRepository;
   ledger: LedgerRepository;
   rewards: RewardRepository;
   quarantine: QuarantineRepository;
+  ignored: IgnoredMessageCounter;
 }

@@ -41,6 +41,13 @@ export type TxRejectCode =
 
 export type IgnoreReason = 'NON_QUALIFYING_TYPE' | 'UNKNOWN_METHOD';
 
+/**
+ * Why a valid transaction is acknowledged without effect: the ones {@link classifyTransaction} ignores, and
+ * any of a member outside the campaign. Both streams count them by these names (SPEC §3, §7).
+ */
+export const IGNORED_REASONS = ['NON_CAMPAIGN_MEMBER', 'NON_QUALIFYING_TYPE', 'UNKNOWN_METHOD'] as const;
+export type IgnoredReason = (typeof IGNORED_REASONS)[number];
+
 export type Classified =
   { kind: 'OBSERVATION'; observation: Observation } | { kind: 'IGNORED'; reason: IgnoreReason };
 

@@ -1,4 +1,5 @@
 import type { Observation } from '../domain/observation';
+import type { IgnoredReason } from '../domain/rawTransaction';
 
 /** A run's lifecycle. DUPLICATE drops create no run: they are counted on the completed one. */
 export type FeedRunStatus = 'VERIFYING' | 'APPLYING' | 'COMPLETED' | 'REJECTED' | 'SUPERSEDED';
@@ -40,8 +41,6 @@ export interface ChunkPlan {
   firstLine: number;
   rows: number;
 }
-
-export type IgnoredReason = 'NON_CAMPAIGN_MEMBER' | 'NON_QUALIFYING_TYPE' | 'UNKNOWN_METHOD';
 
 export interface ChunkTally {
   rowsRead: number;

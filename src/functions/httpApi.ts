@@ -12,6 +12,7 @@ import type { HttpDeps } from './http/deps';
 import { enrol } from './http/handlers/enrolments';
 import { opsExport } from './http/handlers/export';
 import { health, healthProbe, standardChecks } from './http/handlers/health';
+import { opsIgnoredMessages } from './http/handlers/ignored';
 import { acknowledgeCelebration, myProgress } from './http/handlers/me';
 import { opsFunnel, opsMember, opsQuarantine, opsRedrive } from './http/handlers/ops';
 import { problem } from './http/problem';
@@ -73,6 +74,13 @@ app.http('opsFunnel', {
   authLevel: 'anonymous',
   ...durable,
   handler: withDeps(opsFunnel),
+});
+app.http('opsIgnoredMessages', {
+  methods: ['GET'],
+  route: 'ops/realtime/ignored',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(opsIgnoredMessages),
 });
 app.http('opsQuarantine', {
   methods: ['GET'],

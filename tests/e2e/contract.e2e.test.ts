@@ -134,6 +134,38 @@ describe('the HTTP API on the local runtime answers as openapi.yaml says', () =>
     expect(garbage).toMatchObject({ status: 400, body: { code: 'REQUEST.CONTINUATION_TOKEN' } });
   });
 
+  it("keeps a message's unknown fields in the member's ledger, and counts ignored messages once each", async () => {
+    // Given a load of the enrolled member with a field the contract does not name; a stranger's load
+    // published twice under one message id; a load by cheque and a purchase of the member
+    const ops = { token: await rt.token('ops') };
+    const extra = message({ ...load, transactionId: 'C-T2', amount: '5.00' }, 'SETTLED', load.initiatedAt);
+    const stranger = message({ ...load, transactionId: 'C-T3', memberId: 'C-STRANGER' }, 'SETTLED');
+    const cheque = message({ ...load, transactionId: 'C-T4', method: 'CHEQUE' }, 'SETTLED');
+    const purchase = message({ ...load, transactionId: 'C-T5', type: 'PURCHASE', method: 'CARD' }, 'SETTLED');
+    await rt.publish([
+      { ...extra, body: { ...extra.body, channel: 'ios' } },
+      stranger,
+      stranger,
+      cheque,
+      purchase,
+    ]);
+    await rt.idle();
+
+    // When ops look at the member and at the ignored counts of the last seven days
+    const member = await rt.client.api('GET', `/api/ops/members/${load.memberId}`, ops);
+    const ignored = await rt.client.api('GET', '/api/ops/realtime/ignored', ops);
+
+    // Then the ledger entry keeps the field; each ignored message counted once under its reason
+    const entry = (member.body as { ledger: { id: string; unknownFields?: unknown }[] }).ledger.find(
+      (e) => e.id === 'C-T2',
+    );
+    expect(entry?.unknownFields).toEqual({ SETTLED: { channel: 'ios' } });
+    expect(ignored).toMatchObject({
+      status: 200,
+      body: { totals: { NON_CAMPAIGN_MEMBER: 1, NON_QUALIFYING_TYPE: 1, UNKNOWN_METHOD: 1 } },
+    });
+  });
+
   it('has exercised every documented operation', () => {
     const documented = operations().map((o) => `${o.method} ${o.path}`);
     expect([...rt.client.operationsSeen()].sort()).toEqual(documented.sort());

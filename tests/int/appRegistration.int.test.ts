@@ -30,6 +30,7 @@ describe('the Functions entry point (src/index.ts)', () => {
       opsRedrive: 'httpTrigger',
       opsFunnel: 'httpTrigger',
       opsQuarantine: 'httpTrigger',
+      opsIgnoredMessages: 'httpTrigger',
       opsFeeds: 'httpTrigger',
       opsFeedDate: 'httpTrigger',
       opsExport: 'httpTrigger',

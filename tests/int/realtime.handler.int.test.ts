@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { faulty, memoryRepositories, type Faulty } from '../../src/adapters/memory';
-import type { LedgerRepository, MemberRepository, QuarantineRepository } from '../../src/adapters/ports';
+import type {
+  IgnoredMessageCounter,
+  LedgerRepository,
+  MemberRepository,
+  QuarantineRepository,
+} from '../../src/adapters/ports';
 import { createEnrolment, progressView } from '../../src/domain';
 import { handleTransaction, type DeliveryMetadata } from '../../src/functions/realtime/handleTransaction';
 import { testApp, type TestApp } from '../support/fakeCampaignClient';
@@ -231,6 +236,49 @@ describe('real-time message handler', () => {
     expect(await app.repos.ledger.listByMember('M-1')).toEqual([]);
   });
 
+  it('counts ignored messages per local enqueue date and reason, each once however often delivered', async () => {
+    // Given a stranger's load (delivered twice), a purchase, a load by cheque (delivered three times),
+    // and a stranger's load enqueued at 00:30 the next day in Sydney
+    const stranger = message({ memberId: 'M-999' });
+    const purchase = message({ transactionId: 'T-2', type: 'PURCHASE', method: 'CARD' });
+    const cheque = message({ transactionId: 'T-3', method: 'CHEQUE' });
+    const lateStranger = message({ transactionId: 'T-4', memberId: 'M-998' });
+
+    // When they are handled
+    for (const m of [stranger, stranger, purchase, cheque, cheque, cheque]) await deliver(app, m, metaOf(m));
+    await deliver(app, lateStranger, metaOf(lateStranger, '2026-11-25T13:30:00.000Z'));
+
+    // Then each day counts each message once, under its reason
+    expect(await app.repos.ignored.countsOn('2026-11-25')).toEqual({
+      NON_CAMPAIGN_MEMBER: 1,
+      NON_QUALIFYING_TYPE: 1,
+      UNKNOWN_METHOD: 1,
+    });
+    expect(await app.repos.ignored.countsOn('2026-11-26')).toEqual({
+      NON_CAMPAIGN_MEMBER: 1,
+      NON_QUALIFYING_TYPE: 0,
+      UNKNOWN_METHOD: 0,
+    });
+  });
+
+  it('counts neither applied nor quarantined messages as ignored', async () => {
+    // Given a valid load of the enrolled member and an invalid message
+    const m = message();
+    await deliver(app, m, metaOf(m));
+    await deliver(
+      app,
+      { ...message({ transactionId: 'T-9' }), amount: 'x' },
+      { messageId: 'T-9:SETTLED', enqueuedTimeUtc: NOW },
+    );
+
+    // Then nothing is counted
+    expect(await app.repos.ignored.countsOn('2026-11-25')).toEqual({
+      NON_CAMPAIGN_MEMBER: 0,
+      NON_QUALIFYING_TYPE: 0,
+      UNKNOWN_METHOD: 0,
+    });
+  });
+
   it('quarantines a transaction id already seen under another member', async () => {
     // Given T-1 recorded for M-1, and M-2 enrolled
     await enrol(app, 'M-2');
@@ -287,13 +335,15 @@ describe('real-time message handler', () => {
     let ledger: Faulty<LedgerRepository>;
     let members: Faulty<MemberRepository>;
     let quarantine: Faulty<QuarantineRepository>;
+    let ignored: Faulty<IgnoredMessageCounter>;
 
     beforeEach(async () => {
       const repos = memoryRepositories();
       ledger = faulty(repos.ledger);
       members = faulty(repos.members);
       quarantine = faulty(repos.quarantine);
-      app = testApp({ now: NOW, repos: { ...repos, ledger, members, quarantine } });
+      ignored = faulty(repos.ignored);
+      app = testApp({ now: NOW, repos: { ...repos, ledger, members, quarantine, ignored } });
       await enrol(app, 'M-1');
     });
 
@@ -323,6 +373,20 @@ describe('real-time message handler', () => {
       // Then it is retried by the broker, not silently dropped as IGNORED_NOT_ENROLLED
       await expect(deliver(app, m, metaOf(m))).rejects.toThrow('429');
       expect(await deliver(app, m, metaOf(m))).toBe('APPLIED');
+    });
+
+    it('throws when the count cannot be written, and the redelivery counts the message once', async () => {
+      // Given the counter's next write fails
+      ignored.failNext('count', new Error('503 ServiceUnavailable'));
+      const m = message({ memberId: 'M-999' });
+
+      // When a stranger's message is delivered, fails, and is redelivered twice
+      await expect(deliver(app, m, metaOf(m))).rejects.toThrow('503');
+      expect(await deliver(app, m, metaOf(m))).toBe('IGNORED_NOT_ENROLLED');
+      expect(await deliver(app, m, metaOf(m))).toBe('IGNORED_NOT_ENROLLED');
+
+      // Then it is counted once
+      expect((await app.repos.ignored.countsOn('2026-11-25')).NON_CAMPAIGN_MEMBER).toBe(1);
     });
 
     it('throws when the quarantine cannot be written, so an invalid message is not lost', async () => {

@@ -77,6 +77,14 @@ var containers = [
     includedPaths: []
     compositeIndexes: []
   }
+  {
+    name: 'ignoredMessages'
+    partitionKey: '/day'
+    uniqueKeys: []
+    // One marker created per ignored real-time message; countsOn: COUNT(1) WHERE day = @d AND reason = @r
+    includedPaths: ['/day/?', '/reason/?']
+    compositeIndexes: []
+  }
 ]
 
 resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {

@@ -8,6 +8,7 @@ export const CONTAINERS = {
   feedRuns: 'feedRuns',
   quarantine: 'quarantine',
   transactionClaims: 'transactionClaims',
+  ignoredMessages: 'ignoredMessages',
 } as const;
 
 /** An ascending composite index, for a keyset-paged ORDER BY over two fields. */
@@ -33,6 +34,7 @@ export const CONTAINER_DEFINITIONS: readonly ContainerDefinition[] = [
   { id: CONTAINERS.feedRuns, partitionKey: { paths: ['/businessDate'] } },
   { id: CONTAINERS.quarantine, partitionKey: { paths: ['/source'] } },
   { id: CONTAINERS.transactionClaims, partitionKey: { paths: ['/id'] } },
+  { id: CONTAINERS.ignoredMessages, partitionKey: { paths: ['/day'] } },
 ];
 
 /**

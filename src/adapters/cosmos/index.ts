@@ -2,6 +2,7 @@ import type { CosmosClient, Database } from '@azure/cosmos';
 import type { Repositories } from '../ports';
 import { createCosmosClient, type CosmosSettings } from './client';
 import { CONTAINERS, ensureContainers } from './containers';
+import { cosmosIgnoredMessageCounter } from './ignoredMessageCounter';
 import { cosmosLedgerRepository } from './ledgerRepository';
 import { cosmosMemberRepository } from './memberRepository';
 import { cosmosQuarantineRepository } from './quarantineRepository';
@@ -19,6 +20,7 @@ export function cosmosRepositories(database: Database): Repositories {
     ledger: cosmosLedgerRepository(container(CONTAINERS.ledger), container(CONTAINERS.transactionClaims)),
     rewards: cosmosRewardRepository(container(CONTAINERS.rewards)),
     quarantine: cosmosQuarantineRepository(container(CONTAINERS.quarantine)),
+    ignored: cosmosIgnoredMessageCounter(container(CONTAINERS.ignoredMessages)),
   };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** A UTC instant as `Date#toISOString` writes it, so stored instants compare correctly as strings. */
@@ -7,6 +8,16 @@ export const utcInstantSchema = z.iso
 
 /** A local calendar date, YYYY-MM-DD. */
 export const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+
+/**
+ * A Cosmos id for a key from outside (a message id, a file line), so a redelivery or re-run lands on the
+ * same document. Cosmos ids may not contain `/ \ ? #`; encoding keeps distinct keys distinct, and very
+ * long keys are hashed to stay under the 255-character limit.
+ */
+export function documentIdOf(key: string): string {
+  const encoded = encodeURIComponent(key);
+  return encoded.length <= 200 ? encoded : `sha256-${createHash('sha256').update(key).digest('hex')}`;
+}
 
 /** The id of the one decision/enrolment document a member has per campaign (docs/contracts.md). */
 export function memberCampaignId(campaignId: string, memberId: string): string {

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { capRaw, capText, utcInstantSchema } from './common';
+import { capRaw, capText, documentIdOf, utcInstantSchema } from './common';
 
 export const QUARANTINE_SOURCES = ['REALTIME', 'FEED'] as const;
 export type QuarantineSource = (typeof QUARANTINE_SOURCES)[number];
@@ -61,15 +60,9 @@ export function cappedQuarantineItem<T extends Partial<QuarantineItem>>(item: T)
   return out as T;
 }
 
-/**
- * The deterministic id of a quarantined item, so a redelivered message or re-run file lands on the same
- * document. Cosmos ids may not contain `/ \ ? #`; encoding keeps distinct keys distinct, and very long
- * keys are hashed to stay under the 255-character limit.
- */
+/** The deterministic id of a quarantined item ({@link documentIdOf}), prefixed by its partition. */
 export function quarantineId(source: QuarantineSource, key: string): string {
-  const encoded = encodeURIComponent(key);
-  const body = encoded.length <= 200 ? encoded : `sha256-${createHash('sha256').update(key).digest('hex')}`;
-  return `${source}:${body}`;
+  return `${source}:${documentIdOf(key)}`;
 }
 
 /** The partition of a quarantine id (its prefix). */

@@ -1,10 +1,17 @@
 import type { Repositories } from '../ports';
+import { memoryIgnoredMessageCounter } from './ignoredMessageCounter';
 import { memoryLedgerRepository } from './ledgerRepository';
 import { memoryMemberRepository } from './memberRepository';
 import { memoryQuarantineRepository } from './quarantineRepository';
 import { memoryRewardRepository } from './rewardRepository';
 
-export { memoryLedgerRepository, memoryMemberRepository, memoryQuarantineRepository, memoryRewardRepository };
+export {
+  memoryIgnoredMessageCounter,
+  memoryLedgerRepository,
+  memoryMemberRepository,
+  memoryQuarantineRepository,
+  memoryRewardRepository,
+};
 export { faulty, type Faulty } from './faulty';
 
 /** Fresh in-memory repositories for one unit test. */
@@ -14,5 +21,6 @@ export function memoryRepositories(): Repositories {
     ledger: memoryLedgerRepository(),
     rewards: memoryRewardRepository(),
     quarantine: memoryQuarantineRepository(),
+    ignored: memoryIgnoredMessageCounter(),
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CampaignClient } from '../../app/campaignClient';
 import { isEnrolled } from '../../app/enrolledMembers';
 import type { Services } from '../../app/services';
-import { bodyConflict, parseRealtimeMessage } from '../../domain';
+import { bodyConflict, localDateOf, parseRealtimeMessage, type IgnoredReason } from '../../domain';
 
 /** What the broker tells us about a delivery (Service Bus trigger metadata). */
 export interface DeliveryMetadata {
@@ -22,7 +22,8 @@ export type TransactionOutcome =
 
 /**
  * Handles one real-time message (SPEC §7): invalid → quarantined and completed (never retried, never
- * half-applied); not a campaign member → counted and completed; otherwise merged into the Cosmos ledger
+ * half-applied); ignored (spending type, unknown method) or not a campaign member → counted once per
+ * message id, per local enqueue date and reason, and completed; otherwise merged into the Cosmos ledger
  * and signalled to the member entity. Transient failures throw, so the broker redelivers and eventually
  * dead-letters. Every step is idempotent, so a redelivery after a partial run completes it.
  */
@@ -51,11 +52,23 @@ export async function handleTransaction(
     });
     return 'QUARANTINED';
   }
-  if (parsed.value.kind === 'IGNORED') return `IGNORED_${parsed.value.reason}`;
+  const countIgnored = (reason: IgnoredReason) =>
+    repos.ignored.count({
+      messageId: meta.messageId ?? digest(decoded),
+      day: localDateOf(meta.enqueuedTimeUtc, settings.campaign.timeZone),
+      reason,
+      at: now(),
+    });
+  if (parsed.value.kind === 'IGNORED') {
+    await countIgnored(parsed.value.reason);
+    return `IGNORED_${parsed.value.reason}`;
+  }
 
   const { observation, unknownFields } = parsed.value;
-  if (!(await isEnrolled(repos.members, settings.campaign.campaignId, observation.memberId)))
+  if (!(await isEnrolled(repos.members, settings.campaign.campaignId, observation.memberId))) {
+    await countIgnored('NON_CAMPAIGN_MEMBER');
     return 'IGNORED_NOT_ENROLLED';
+  }
 
   const merged = await repos.ledger.merge(observation, unknownFields);
   if (merged.outcome === 'CONFLICT') {
