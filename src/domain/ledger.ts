@@ -85,6 +85,12 @@ export interface MemberLedger {
   reward: RewardRecord | null;
   celebrations: Record<CelebrationKind, CelebrationState>;
   outbox: Notification[];
+  /**
+   * The latest operation time seen (UTC ISO; absent until the first). Celebrations are judged at it, so an
+   * operation stamped earlier that arrives late (signals are not ordered) cannot take the member back in
+   * time, withdraw a celebration and raise it again under a new id.
+   */
+  latestAt?: string;
 }
 
 /** Contradictions kept for ops; beyond this only the count matters and the quarantine has them all. */

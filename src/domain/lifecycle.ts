@@ -1,3 +1,4 @@
+import { instantMs } from './calendar';
 import type { CelebrationKind, DecisionRecord, MemberLedger, Notification, RewardRecord } from './ledger';
 import { memberState, type MemberState } from './memberState';
 import { fail, ok, type Result } from './result';
@@ -11,11 +12,16 @@ const CELEBRATED_IN: Record<CelebrationKind, MemberState> = {
 /**
  * Raises a celebration when the member enters its state, withdraws it (and its undelivered notification)
  * when the member leaves before acknowledging, and never raises an acknowledged one again. Call after
- * every change, with the change's time.
+ * every change, with the change's time; the member is judged at the latest time seen so far, as operations
+ * arrive in any order (SPEC §3: delivery is unordered).
  */
-export function refreshCelebrations(ledger: MemberLedger, atIso: string): MemberLedger {
+export function refreshCelebrations(ledger: MemberLedger, changedAtIso: string): MemberLedger {
+  const atIso =
+    ledger.latestAt !== undefined && instantMs(ledger.latestAt) >= instantMs(changedAtIso)
+      ? ledger.latestAt
+      : changedAtIso;
   const state = memberState(ledger, atIso);
-  let next = ledger;
+  let next: MemberLedger = ledger.latestAt === atIso ? ledger : { ...ledger, latestAt: atIso };
   for (const kind of Object.keys(CELEBRATED_IN) as CelebrationKind[]) {
     const current = next.celebrations[kind];
     if (current.acknowledgedAt !== null) continue;
