@@ -49,6 +49,22 @@ function responseFor(state: EntityStateWire, index: number): string {
   return JSON.stringify(result.result === undefined ? {} : { result: result.result });
 }
 
+/** How many delivered messages went ahead of a message sent to the entity before them. */
+function overtaking(
+  queued: readonly QueuedEntityMessage[],
+  delivered: readonly QueuedEntityMessage[],
+): number {
+  const chosen = new Set(delivered.map((m) => m.seq));
+  let earliestLeft = queued.find((m) => !chosen.has(m.seq))?.seq ?? Infinity;
+  let count = 0;
+  for (let i = delivered.length - 1; i >= 0; i--) {
+    const { seq } = delivered[i]!;
+    if (seq > earliestLeft) count += 1;
+    earliestLeft = Math.min(earliestLeft, seq);
+  }
+  return count;
+}
+
 /** What the scheduler does next with an entity after a batch. */
 export type BatchResult = { retryAfterFailure: false } | { retryAfterFailure: true; error: string };
 
@@ -62,8 +78,10 @@ export type BatchResult = { retryAfterFailure: false } | { retryAfterFailure: tr
  */
 export async function runEntityBatch(core: EngineCore, entityId: string): Promise<BatchResult> {
   const { store } = core;
-  const messages = store.entityMessages(entityId, core.limits.maxEntityOperationBatchSize);
-  if (messages.length === 0) return { retryAfterFailure: false };
+  const batchSize = core.limits.maxEntityOperationBatchSize;
+  const queued = store.entityMessages(entityId, core.delivery.window(batchSize));
+  if (queued.length === 0) return { retryAfterFailure: false };
+  const messages = core.delivery.pick(queued, batchSize);
   const started = performance.now();
   const outcome = await runBatch(core, entityId, messages);
   if (outcome.kind === 'error') {
@@ -78,6 +96,7 @@ export async function runEntityBatch(core: EngineCore, entityId: string): Promis
     return { retryAfterFailure: false };
   const now = core.clock.now();
   const { state } = outcome;
+  const redelivered = core.delivery.redeliver(messages);
   store.tx(() => {
     store.putEntity({
       entityId,
@@ -104,7 +123,11 @@ export async function runEntityBatch(core: EngineCore, entityId: string): Promis
         );
     });
     store.deleteEntityMessages(messages.map((m) => m.seq));
+    for (const { message } of redelivered)
+      store.enqueueEntityMessage(entityId, { ...message, redelivered: true });
   });
+  core.counters.add(entityId, 'entityMessagesOvertaking', overtaking(queued, messages));
+  core.counters.add(entityId, 'entityMessagesRedelivered', redelivered.length);
   core.counters.add(entityId, 'entityBatches');
   core.counters.add(entityId, 'entityOperations', messages.length);
   const ms = (performance.now() - started).toFixed(1);
