@@ -69,7 +69,8 @@ function overtaking(
 export type BatchResult = { retryAfterFailure: false } | { retryAfterFailure: true; error: string };
 
 /**
- * Runs the queued operations of one entity (up to `maxEntityOperationBatchSize`) through the SDK's
+ * Runs queued operations of one entity (up to `maxEntityOperationBatchSize`, chosen and ordered by the
+ * delivery mode, `delivery.ts`) through the SDK's
  * entity handler and commits the new state, the responses to calling orchestrations, the signals it sent
  * and the removal of the operations in one transaction. The scheduler runs at most one batch per entity
  * at a time. When the invocation itself fails (not an operation: the SDK reports those per operation),
