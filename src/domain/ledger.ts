@@ -86,11 +86,11 @@ export interface MemberLedger {
   celebrations: Record<CelebrationKind, CelebrationState>;
   outbox: Notification[];
   /**
-   * The latest operation time seen (UTC ISO; absent until the first). Celebrations are judged at it, so an
-   * operation stamped earlier that arrives late (signals are not ordered) cannot take the member back in
-   * time, withdraw a celebration and raise it again under a new id.
+   * When the first operation stamped at or after `evaluationAt` was applied (absent before). From then on
+   * the member is judged as after evaluation, so an operation stamped earlier that arrives late (signals
+   * are not ordered) cannot take it back in time, withdraw a celebration and raise it again under a new id.
    */
-  latestAt?: string;
+  pastEvaluationAt?: string;
 }
 
 /** Contradictions kept for ops; beyond this only the count matters and the quarantine has them all. */

@@ -230,7 +230,8 @@ describe('member entity operations under reordering and duplication', () => {
     const { state, notified } = run([enrol, realtime, hold, realtime]);
     expect(notified).toEqual([`${enrolment.campaignId}:M-1:TARGET_REACHED:1`]);
     expect(state.ledger?.outbox).toEqual([]);
-    expect(state.ledger && memberState(state.ledger, state.ledger.latestAt!)).toBe('NEEDS_REVIEW');
+    expect(state.ledger?.pastEvaluationAt).toBe(AFTER_EVAL[0]);
+    expect(state.ledger && memberState(state.ledger, AFTER_EVAL[0]!)).toBe('NEEDS_REVIEW');
   });
 
   it('raise REWARD_ISSUED once when issuance outcomes arrive reordered and duplicated', () => {
