@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { Registry } from '../functionsCore';
 import type { CounterBook } from './counters';
+import type { Delivery } from './delivery';
 import type { EngineLimits } from './limits';
 import type { TimerSettings } from './longTimer';
 import type { DurableStore, TimerRecord } from './store';
@@ -30,6 +31,8 @@ export interface EngineCore {
   timers: TimerSettings;
   limits: EngineLimits;
   counters: CounterBook;
+  /** The order (and duplication) in which entity messages are delivered. */
+  delivery: Delivery;
   log: (line: string) => void;
   clientData: () => Record<string, unknown>;
   /** Arms persisted timers on the clock; call only after the transaction that wrote them committed. */

@@ -9,6 +9,10 @@ export interface DurableCounters {
   entityBatches: number;
   /** Entity batches aborted by an invocation error (their messages were kept for a retry). */
   entityBatchFailures: number;
+  /** Entity messages delivered before a message sent earlier to the same entity (adversarial delivery). */
+  entityMessagesOvertaking: number;
+  /** Client signals delivered a second time (adversarial delivery). */
+  entityMessagesRedelivered: number;
   timersFired: number;
 }
 
@@ -26,6 +30,8 @@ export const zeroCounters = (): DurableCounters => ({
   entityOperations: 0,
   entityBatches: 0,
   entityBatchFailures: 0,
+  entityMessagesOvertaking: 0,
+  entityMessagesRedelivered: 0,
   timersFired: 0,
 });
 

@@ -4,6 +4,7 @@ import type { Registry } from '../functionsCore';
 import { handleClientRequest, type WebhookRequest, type WebhookResponse } from './clientApi';
 import { durableClientData } from './clientData';
 import { CounterBook, type DurableStats } from './counters';
+import { createDelivery, type DeliveryOptions } from './delivery';
 import type { EngineCore, FaultInjection, StepInfo } from './core';
 import { ev } from './history';
 import { AZURE_LIMITS, type EngineLimits } from './limits';
@@ -28,6 +29,8 @@ export interface DurableEngineOptions {
   maxConcurrentActivities?: number;
   /** Azure's limits (functionTimeout, batch size, actions, custom status); defaults to AZURE_LIMITS. */
   limits?: Partial<EngineLimits>;
+  /** Entity message delivery: `fifo` (default) or `adversarial` (shuffled across senders, duplicated). */
+  delivery?: DeliveryOptions;
   /** Test-only fault injection. */
   faults?: FaultInjection;
 }
@@ -87,6 +90,7 @@ export function createDurableEngine(opts: DurableEngineOptions): DurableEngine {
     timers: opts.timers ?? AZURE_STORAGE_TIMERS,
     limits: { ...AZURE_LIMITS, ...opts.limits },
     counters,
+    delivery: createDelivery(opts.delivery),
     log: opts.log,
     clientData,
     armTimers: (timers) => {
@@ -119,6 +123,8 @@ export function createDurableEngine(opts: DurableEngineOptions): DurableEngine {
   const engine: DurableEngine = {
     async start() {
       started = true;
+      if (opts.delivery?.mode === 'adversarial')
+        opts.log(`durable engine: entity message delivery ${core.delivery.description}`);
       core.armTimers(store.timers());
       scheduler.wake();
       await Promise.resolve();

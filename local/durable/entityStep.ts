@@ -49,11 +49,28 @@ function responseFor(state: EntityStateWire, index: number): string {
   return JSON.stringify(result.result === undefined ? {} : { result: result.result });
 }
 
+/** How many delivered messages went ahead of a message sent to the entity before them. */
+function overtaking(
+  queued: readonly QueuedEntityMessage[],
+  delivered: readonly QueuedEntityMessage[],
+): number {
+  const chosen = new Set(delivered.map((m) => m.seq));
+  let earliestLeft = queued.find((m) => !chosen.has(m.seq))?.seq ?? Infinity;
+  let count = 0;
+  for (let i = delivered.length - 1; i >= 0; i--) {
+    const { seq } = delivered[i]!;
+    if (seq > earliestLeft) count += 1;
+    earliestLeft = Math.min(earliestLeft, seq);
+  }
+  return count;
+}
+
 /** What the scheduler does next with an entity after a batch. */
 export type BatchResult = { retryAfterFailure: false } | { retryAfterFailure: true; error: string };
 
 /**
- * Runs the queued operations of one entity (up to `maxEntityOperationBatchSize`) through the SDK's
+ * Runs queued operations of one entity (up to `maxEntityOperationBatchSize`, chosen and ordered by the
+ * delivery mode, `delivery.ts`) through the SDK's
  * entity handler and commits the new state, the responses to calling orchestrations, the signals it sent
  * and the removal of the operations in one transaction. The scheduler runs at most one batch per entity
  * at a time. When the invocation itself fails (not an operation: the SDK reports those per operation),
@@ -62,8 +79,10 @@ export type BatchResult = { retryAfterFailure: false } | { retryAfterFailure: tr
  */
 export async function runEntityBatch(core: EngineCore, entityId: string): Promise<BatchResult> {
   const { store } = core;
-  const messages = store.entityMessages(entityId, core.limits.maxEntityOperationBatchSize);
-  if (messages.length === 0) return { retryAfterFailure: false };
+  const batchSize = core.limits.maxEntityOperationBatchSize;
+  const queued = store.entityMessages(entityId, core.delivery.window(batchSize));
+  if (queued.length === 0) return { retryAfterFailure: false };
+  const messages = core.delivery.pick(queued, batchSize);
   const started = performance.now();
   const outcome = await runBatch(core, entityId, messages);
   if (outcome.kind === 'error') {
@@ -78,6 +97,7 @@ export async function runEntityBatch(core: EngineCore, entityId: string): Promis
     return { retryAfterFailure: false };
   const now = core.clock.now();
   const { state } = outcome;
+  const redelivered = core.delivery.redeliver(messages);
   store.tx(() => {
     store.putEntity({
       entityId,
@@ -104,7 +124,11 @@ export async function runEntityBatch(core: EngineCore, entityId: string): Promis
         );
     });
     store.deleteEntityMessages(messages.map((m) => m.seq));
+    for (const { message } of redelivered)
+      store.enqueueEntityMessage(entityId, { ...message, redelivered: true });
   });
+  core.counters.add(entityId, 'entityMessagesOvertaking', overtaking(queued, messages));
+  core.counters.add(entityId, 'entityMessagesRedelivered', redelivered.length);
   core.counters.add(entityId, 'entityBatches');
   core.counters.add(entityId, 'entityOperations', messages.length);
   const ms = (performance.now() - started).toFixed(1);

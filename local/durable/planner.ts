@@ -46,6 +46,8 @@ export interface EntityMessage {
   parent?: { instanceId: string; executionId: string };
   /** The orchestration or entity that sent it; absent for client signals (they skip Azure's MessageSorter). */
   sender?: string;
+  /** A second delivery of a client signal (adversarial delivery); never duplicated again. */
+  redelivered?: boolean;
 }
 
 /** A side effect the engine performs when it commits the episode. */

@@ -64,6 +64,8 @@ export class Scheduler {
    * and sees it again after a backoff). Meanwhile the entity does not count as runnable for `whenIdle`.
    */
   private async entityBatch(id: string): Promise<void> {
+    const hold = this.core.delivery.holdMs();
+    if (hold > 0) await new Promise((resolve) => setTimeout(resolve, hold));
     const result = await runEntityBatch(this.core, id);
     if (!result.retryAfterFailure) {
       this.entityFailures.delete(id);

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseDelivery, type DeliveryOptions } from '../durable/delivery';
 import { parseDuration } from './duration';
 
 /** How `npm start` runs; every flag also has an environment variable (flag wins). */
@@ -15,6 +16,8 @@ export interface RuntimeOptions {
   points: boolean;
   virtualTimerMinIntervalMs: number;
   redeliveryDelayMs: number;
+  /** Entity message delivery of the durable engine (docs/local-runtime.md § Adversarial delivery). */
+  delivery: DeliveryOptions;
 }
 
 export const USAGE = `Usage: npm start -- [options]     (or: node dist/local/start.js [options])
@@ -31,6 +34,10 @@ export const USAGE = `Usage: npm start -- [options]     (or: node dist/local/sta
                                                          [LOCAL_TIMER_MIN_INTERVAL, default 15m]
   --redelivery-delay <d>   wait before a failed queue message is offered again
                                                          [LOCAL_REDELIVERY_DELAY, default 250ms]
+  --delivery fifo|adversarial  entity messages in send order, or as Azure may deliver them at its
+                           worst: client signals and different senders shuffled, client signals
+                           sometimes twice                [LOCAL_DELIVERY, default fifo]
+  --seed <n>               adversarial delivery's seed   [LOCAL_DELIVERY_SEED, default random, printed]
   -h, --help
 `;
 
@@ -75,6 +82,8 @@ export function parseRuntimeOptions(argv: string[], env: NodeJS.ProcessEnv): Run
       'no-points': { type: 'boolean' },
       'timer-min-interval': { type: 'string' },
       'redelivery-delay': { type: 'string' },
+      delivery: { type: 'string' },
+      seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -94,5 +103,9 @@ export function parseRuntimeOptions(argv: string[], env: NodeJS.ProcessEnv): Run
       values['timer-min-interval'] ?? env['LOCAL_TIMER_MIN_INTERVAL'] ?? '15m',
     ),
     redeliveryDelayMs: parseDuration(values['redelivery-delay'] ?? env['LOCAL_REDELIVERY_DELAY'] ?? '250ms'),
+    delivery: parseDelivery(
+      values.delivery ?? env['LOCAL_DELIVERY'] ?? 'fifo',
+      values.seed ?? env['LOCAL_DELIVERY_SEED'],
+    ),
   };
 }

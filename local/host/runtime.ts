@@ -155,6 +155,7 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
       taskHubName: env['TASK_HUB_NAME'] ?? 'coldmemberlocal',
       systemKey: loadOrCreateAdminKey(dataDir),
       limits: hostJson.durableLimits,
+      delivery: o.delivery,
     });
     stack.push(() => engine.stop());
     stack.push(installInProcessDurableClient(baseUrl, engine));

@@ -13,12 +13,16 @@ export interface SpawnRuntimeOptions {
   app?: string;
   /** `real`, `virtual` or `virtual=<ISO>`. */
   clock?: string;
+  /** Entity message delivery (`--delivery`, `--seed`); default fifo. */
+  delivery?: RuntimeDelivery;
   /** More `start.ts` flags, e.g. `['--timer-min-interval', '1h']`. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
   /** Run `dist/local/start.js` (after `npm run build`) instead of `local/start.ts` through tsx. */
   compiled?: boolean;
   rootDir?: string;
+  /** The app's folder, where `host.json` and `local.settings.json` are read (default: `rootDir`). */
+  appDir?: string;
 }
 
 /** A runtime in a child process, as `npm start` runs it, for end-to-end tests and benchmarks. */
@@ -82,6 +86,14 @@ function isRuntimePackage(manifest: string): boolean {
   return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name === RUNTIME_PACKAGE;
 }
 
+/** The `npm start` flags for a delivery mode. */
+export type RuntimeDelivery = { mode: 'fifo' } | { mode: 'adversarial'; seed: number };
+
+export function deliveryArgs(delivery: RuntimeDelivery | undefined): string[] {
+  if (!delivery || delivery.mode === 'fifo') return [];
+  return ['--delivery', 'adversarial', '--seed', String(delivery.seed)];
+}
+
 /**
  * Starts the whole runtime in a child process on free loopback ports chosen once, so a restart after
  * `kill9()` finds its emulators and the app's stored URLs where they were. Resolves when it is ready.
@@ -107,6 +119,7 @@ export async function spawnRuntime(opts: SpawnRuntimeOptions): Promise<SpawnedRu
       '--points-port',
       String(points),
     ],
+    ...deliveryArgs(opts.delivery),
     ...(opts.args ?? []),
   ];
   const entry = opts.compiled
@@ -116,7 +129,10 @@ export async function spawnRuntime(opts: SpawnRuntimeOptions): Promise<SpawnedRu
   let out = '';
   const launch = async (): Promise<void> => {
     out = '';
-    child = spawn(process.execPath, [...entry, ...args], { cwd: root, env: { ...process.env, ...opts.env } });
+    child = spawn(process.execPath, [...entry, ...args], {
+      cwd: opts.appDir ?? root,
+      env: { ...process.env, ...opts.env },
+    });
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     await waitForOutput(child, () => out, /ready: /, 30_000);

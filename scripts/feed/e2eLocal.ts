@@ -47,6 +47,8 @@ const diff = (a: DurableCounters, b: DurableCounters): DurableCounters => ({
   entityOperations: b.entityOperations - a.entityOperations,
   entityBatches: b.entityBatches - a.entityBatches,
   entityBatchFailures: b.entityBatchFailures - a.entityBatchFailures,
+  entityMessagesOvertaking: b.entityMessagesOvertaking - a.entityMessagesOvertaking,
+  entityMessagesRedelivered: b.entityMessagesRedelivered - a.entityMessagesRedelivered,
   timersFired: b.timersFired - a.timersFired,
 });
 

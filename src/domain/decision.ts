@@ -38,7 +38,7 @@ export function decide(ledger: MemberLedger, nowIso: string, watermark: LocalDat
     return {
       kind: 'NOT_YET',
       reason: 'QUARANTINE_HOLD',
-      detail: `quarantined feed rows: ${holds.map((h) => h.ref).join(', ')}`,
+      detail: heldRowsDetail(holds.map((h) => h.ref)),
     };
   }
   const totals = applyPolicy(ledger, computeTotals(ledger, window.lastGraceDate));
@@ -55,6 +55,21 @@ export function decide(ledger: MemberLedger, nowIso: string, watermark: LocalDat
     watermark,
   };
   return { kind: 'DECIDED', decision, alreadyRecorded: false };
+}
+
+/** How many hold references the detail names; the rest are counted (the detail reaches the 16 KB custom status). */
+export const HELD_REFS_SHOWN = 5;
+const MAX_REF_CHARS = 120;
+
+/** A bounded description of the holds: the count and the first few references (sorted, each cut short). */
+export function heldRowsDetail(refs: readonly string[]): string {
+  const shown = [...refs]
+    .sort()
+    .slice(0, HELD_REFS_SHOWN)
+    .map((ref) => (ref.length > MAX_REF_CHARS ? `${ref.slice(0, MAX_REF_CHARS)}…` : ref));
+  const more = refs.length - shown.length;
+  const rows = refs.length === 1 ? 'row' : 'rows';
+  return `${refs.length} quarantined feed ${rows}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** SPEC §4: a disqualifying withdrawal settled or still pending at the cut-off counts as made. */

@@ -85,6 +85,12 @@ export interface MemberLedger {
   reward: RewardRecord | null;
   celebrations: Record<CelebrationKind, CelebrationState>;
   outbox: Notification[];
+  /**
+   * When the first operation stamped at or after `evaluationAt` was applied (absent before). From then on
+   * the member is judged as after evaluation, so an operation stamped earlier that arrives late (signals
+   * are not ordered) cannot take it back in time, withdraw a celebration and raise it again under a new id.
+   */
+  pastEvaluationAt?: string;
 }
 
 /** Contradictions kept for ops; beyond this only the count matters and the quarantine has them all. */

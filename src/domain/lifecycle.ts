@@ -1,5 +1,5 @@
 import type { CelebrationKind, DecisionRecord, MemberLedger, Notification, RewardRecord } from './ledger';
-import { memberState, type MemberState } from './memberState';
+import { isPastEvaluation, memberState, type MemberState } from './memberState';
 import { fail, ok, type Result } from './result';
 
 /** The state in which each celebration is shown (SPEC §5). */
@@ -11,11 +11,18 @@ const CELEBRATED_IN: Record<CelebrationKind, MemberState> = {
 /**
  * Raises a celebration when the member enters its state, withdraws it (and its undelivered notification)
  * when the member leaves before acknowledging, and never raises an acknowledged one again. Call after
- * every change, with the change's time.
+ * every change, with the change's time. The member's state depends on time only through `evaluationAt`;
+ * once an operation stamped after it was applied, a later-arriving one stamped before it is judged as
+ * after it too (SPEC §3: delivery is unordered), so time never goes back for the member.
  */
-export function refreshCelebrations(ledger: MemberLedger, atIso: string): MemberLedger {
+export function refreshCelebrations(ledger: MemberLedger, changedAtIso: string): MemberLedger {
+  const late = ledger.pastEvaluationAt !== undefined && !isPastEvaluation(ledger, changedAtIso);
+  const atIso = late ? (ledger.pastEvaluationAt as string) : changedAtIso;
   const state = memberState(ledger, atIso);
-  let next = ledger;
+  let next: MemberLedger =
+    ledger.pastEvaluationAt === undefined && isPastEvaluation(ledger, atIso)
+      ? { ...ledger, pastEvaluationAt: atIso }
+      : ledger;
   for (const kind of Object.keys(CELEBRATED_IN) as CelebrationKind[]) {
     const current = next.celebrations[kind];
     if (current.acknowledgedAt !== null) continue;

@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, rmSync, type WriteStream } fr
 import { join } from 'node:path';
 import { createLocalClient, type Reply } from '../../local/cli/client';
 import { pickFreePort } from '../../local/emulators/ports';
+import { deliveryArgs, type RuntimeDelivery } from '../../local/host/spawnRuntime';
 import { contractCheckedClient, type ContractCheckedClient } from './contractClient';
 import { E2E_DIST, E2E_RUNS, PROJECT_ROOT } from './e2ePaths';
 import { FEED_HEADER, type FeedRow, type Message, feedLine } from './e2eTransactions';
@@ -16,6 +17,8 @@ export interface E2eOptions {
   env?: Record<string, string>;
   /** Virtual time between two firings of one timer trigger; a larger value makes long advances cheaper. */
   timerMinInterval?: string;
+  /** The durable engine's entity message delivery (default fifo). */
+  delivery?: RuntimeDelivery;
 }
 
 /** What the app's `GET /api/me/progress` answers (SPEC §8), as far as the tests read it. */
@@ -104,6 +107,7 @@ export class E2eRuntime {
       ...['--port', String(port), '--azurite-port', String(azurite)],
       ...['--cosmos-port', String(cosmos), '--points-port', String(points)],
       ...['--timer-min-interval', o.timerMinInterval ?? '1h', '--redelivery-delay', '50ms'],
+      ...deliveryArgs(o.delivery),
     ];
     const env: NodeJS.ProcessEnv = { ...process.env, ...o.env };
     // a developer's shell must not point the runtime at other emulators
@@ -326,6 +330,13 @@ export class E2eRuntime {
   async topic(name: string): Promise<TopicMessage[]> {
     return expectOk(await this.client.admin('GET', `/_local/topics/${name}/messages`), 'topic')
       .body as TopicMessage[];
+  }
+
+  /** The durable engine's counters (`GET /_local/durable/stats`). */
+  async durableStats(): Promise<{ total: Record<string, number> }> {
+    return expectOk(await this.client.admin('GET', '/_local/durable/stats'), 'durable stats').body as {
+      total: Record<string, number>;
+    };
   }
 
   async deadLetters(): Promise<unknown[]> {

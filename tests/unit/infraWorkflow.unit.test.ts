@@ -12,6 +12,8 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
+  'working-directory'?: string;
 }
 interface Job {
   needs?: string | string[];
@@ -216,5 +218,73 @@ describe('azure.yaml (Azure Developer CLI)', () => {
     const hook = path.join(root, project.hooks.postdeploy.posix.run);
     expect(path.relative(root, hook)).toBe('infra/bicep/hooks/postdeploy.sh');
     expect(fs.statSync(hook).mode & 0o111).not.toBe(0);
+  });
+});
+
+describe('durable contract job (issue 16.4)', () => {
+  const workflowText = readText('.github/workflows/durable-contract.yml');
+  const fixtureHost = readText('tests/fixtures/durable-contract-app/host.json');
+
+  /** What the job needs to run the contract against the real host; one problem per missing piece. */
+  function contractProblems(text: string, hostJson: string): string[] {
+    const job = (parse(text) as Workflow).jobs.contract;
+    const steps = job?.steps ?? [];
+    const script = steps.map((s) => s.run ?? '').join('\n');
+    const problems: string[] = [];
+    if (!/azure-functions-core-tools@4\b/.test(script)) problems.push('Core Tools v4 is not installed');
+    if (!/\bazurite\b[\s\S]*--skipApiVersionCheck/.test(script)) problems.push('Azurite is not started');
+    if (!script.includes('"AzureWebJobsStorage": "UseDevelopmentStorage=true"'))
+      problems.push('AzureWebJobsStorage does not point at Azurite');
+    if (!script.includes('"FUNCTIONS_WORKER_RUNTIME": "node"'))
+      problems.push('the worker runtime is not node');
+    const fixture = job?.env?.['FIXTURE'];
+    if (fixture !== 'tests/fixtures/durable-contract-app')
+      problems.push('the fixture app is not the one tested here');
+    if (
+      !steps.some(
+        (s) => /func start --port 7071/.test(s.run ?? '') && s['working-directory'] === '${{ env.FIXTURE }}',
+      )
+    )
+      problems.push('func start does not run in the fixture app');
+    const test = steps.find((s) => s.run?.includes('tests/int/durableContract.int.test.ts'));
+    if (test?.env?.['DURABLE_CONTRACT_URL'] !== 'http://127.0.0.1:7071')
+      problems.push('the contract test does not run against func start');
+    const bundle = (JSON.parse(hostJson) as { extensionBundle?: { id?: string; version?: string } })
+      .extensionBundle;
+    if (bundle?.id !== 'Microsoft.Azure.Functions.ExtensionBundle' || bundle.version !== '[4.*, 5.0.0)')
+      problems.push('the fixture does not use extension bundle 4.x');
+    if (/\bsecrets\./.test(text)) problems.push('a stored secret is used');
+    return problems;
+  }
+
+  it('runs the contract file against func start (Core Tools v4, bundle 4.x) on Azurite', () => {
+    expect(contractProblems(workflowText, fixtureHost)).toEqual([]);
+    expect(fs.existsSync(path.join(root, 'tests/int/durableContract.int.test.ts'))).toBe(true);
+    const pkg = JSON.parse(readText('tests/fixtures/durable-contract-app/package.json')) as {
+      main: string;
+      dependencies: Record<string, string>;
+    };
+    expect(fs.existsSync(path.join(root, 'tests/fixtures/durable-contract-app', pkg.main))).toBe(true);
+    // the real host runs the same SDK versions as the engine's tests
+    const installed = (name: string): string =>
+      (JSON.parse(readText(`node_modules/${name}/package.json`)) as { version: string }).version;
+    expect(pkg.dependencies).toEqual({
+      '@azure/functions': installed('@azure/functions'),
+      'durable-functions': installed('durable-functions'),
+    });
+  });
+
+  it('reports a job on the wrong Core Tools, without Azurite, or not aimed at func start', () => {
+    const broken = workflowText
+      .replace('azure-functions-core-tools@4', 'azure-functions-core-tools@3')
+      .replace(/--skipApiVersionCheck/g, '')
+      .replace('DURABLE_CONTRACT_URL: http://127.0.0.1:7071', 'DURABLE_CONTRACT_URL: ""');
+    const oldBundle = fixtureHost.replace('[4.*, 5.0.0)', '[3.*, 4.0.0)');
+    expect(contractProblems(broken, oldBundle)).toEqual([
+      'Core Tools v4 is not installed',
+      'Azurite is not started',
+      'the contract test does not run against func start',
+      'the fixture does not use extension bundle 4.x',
+    ]);
   });
 });

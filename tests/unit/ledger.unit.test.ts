@@ -1,5 +1,6 @@
 import {
   decide,
+  heldRowsDetail,
   memberState,
   progressView,
   recordReward,
@@ -306,6 +307,17 @@ describe('the final decision', () => {
       hold({ ref: 'x', businessDate: '2026-12-31', version: 1, reason: 'TX.BAD_AMOUNT' }),
     );
     expect(outcomeOf(decide(afterL, EVAL, L))).toBe('QUALIFIED');
+  });
+
+  it('describes holds by a count and the first few references, each cut short (custom status ≤ 16 KB)', () => {
+    const held = given(
+      confirmed(),
+      hold({ ref: 'f:2026-12-05:v1:17', businessDate: '2026-12-05', version: 1, reason: 'TX.BAD_AMOUNT' }),
+    );
+    expect(decide(held, EVAL, L)).toMatchObject({ detail: '1 quarantined feed row: f:2026-12-05:v1:17' });
+    const refs = Array.from({ length: 700 }, (_, i) => `r${String(699 - i).padStart(3, '0')}`);
+    expect(heldRowsDetail(refs)).toBe('700 quarantined feed rows: r000, r001, r002, r003, r004 and 695 more');
+    expect(heldRowsDetail(['y'.repeat(5_000)])).toBe(`1 quarantined feed row: ${'y'.repeat(120)}…`);
   });
 
   it('is recorded once and never changed by later transactions; a reversal after issue needs review', () => {

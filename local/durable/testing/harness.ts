@@ -5,6 +5,7 @@ import * as df from 'durable-functions';
 import { virtualClock, type VirtualClock } from '../../clock';
 import { currentRegistry } from '../../functionsCore';
 import type { FaultInjection } from '../core';
+import type { DeliveryOptions } from '../delivery';
 import type { EngineLimits } from '../limits';
 import { createDurableEngine, type DurableEngine } from '../engine';
 import { WEBHOOK_PREFIX } from '../clientData';
@@ -79,6 +80,7 @@ export interface HarnessOptions {
   faults?: FaultInjection;
   server?: WebhookServer;
   limits?: Partial<EngineLimits>;
+  delivery?: DeliveryOptions;
 }
 
 /** Engine + virtual clock + webhook server over the functions registered in this Jest file. */
@@ -97,6 +99,7 @@ export async function durableHarness(options: HarnessOptions = {}): Promise<Harn
     log: (line) => lines.push(line),
     faults: options.faults,
     limits: options.limits,
+    delivery: options.delivery,
   });
   server.use(engine);
   await engine.start();
@@ -113,6 +116,7 @@ export async function durableHarness(options: HarnessOptions = {}): Promise<Harn
         startMs: next.atMs ?? clock.now(),
         faults: next.faults,
         limits: options.limits,
+        delivery: options.delivery,
       }),
     close: async () => {
       await engine.stop();
