@@ -116,6 +116,7 @@ function start(
 }
 
 function status(deps: ClientApiDeps, instanceId: string, query: URLSearchParams): WebhookResponse {
+  deps.core.counters.add(instanceId, 'statusQueries');
   const record = deps.core.store.getInstance(instanceId);
   if (!record) return empty(404);
   const options = {
@@ -184,6 +185,7 @@ function entity(deps: ClientApiDeps, req: WebhookRequest, name: string, key: str
   const { core } = deps;
   const entityId = schedulerId(name, key);
   if (req.method === 'GET') {
+    core.counters.add(entityId, 'entityStateReads');
     const record = core.store.getEntity(entityId);
     // ReadEntityStateAsync answers EntityExists = (serialized state != null): an entity that exists
     // without state (an operation only returned a value) reads as 404 on Azure, too.

@@ -14,6 +14,10 @@ export interface DurableCounters {
   /** Client signals delivered a second time (adversarial delivery). */
   entityMessagesRedelivered: number;
   timersFired: number;
+  /** Durable client status queries of the instance (`getStatus`). */
+  statusQueries: number;
+  /** Durable client reads of the entity's state (`readEntityState`). */
+  entityStateReads: number;
 }
 
 export interface DurableStats {
@@ -33,6 +37,8 @@ export const zeroCounters = (): DurableCounters => ({
   entityMessagesOvertaking: 0,
   entityMessagesRedelivered: 0,
   timersFired: 0,
+  statusQueries: 0,
+  entityStateReads: 0,
 });
 
 /** In-memory counters since the engine was created (not persisted: a restart starts from zero). */

@@ -12,7 +12,15 @@ export const COSMOS_EMULATOR_KEY =
 export interface RunningCosmos {
   port: number;
   endpoint: string;
+  /** Documents the emulator has served since it started (benchmarks take differences). */
+  readCounters(): CosmosReadCounters;
   stop(): Promise<void>;
+}
+
+/** Documents served: a point read counts one, a query or read feed the items it returned. */
+export interface CosmosReadCounters {
+  documentsRead: number;
+  readRequests: number;
 }
 
 export interface CosmosOptions {
@@ -33,7 +41,14 @@ export async function startCosmos(
   port: number,
   o: CosmosOptions = {},
 ): Promise<RunningCosmos> {
-  const data: CosmosWorkerData = { dbPath, port, ...(o.virtualNow ? { virtualNow: o.virtualNow } : {}) };
+  const readCounters = new SharedArrayBuffer(2 * BigInt64Array.BYTES_PER_ELEMENT);
+  const counters = new BigInt64Array(readCounters);
+  const data: CosmosWorkerData = {
+    dbPath,
+    port,
+    readCounters,
+    ...(o.virtualNow ? { virtualNow: o.virtualNow } : {}),
+  };
   const worker = spawnWorker(data);
   let stopping = false;
   const ready = await new Promise<number>((resolve, reject) => {
@@ -56,6 +71,10 @@ export async function startCosmos(
   return {
     port: ready,
     endpoint: `https://127.0.0.1:${ready}`,
+    readCounters: () => ({
+      documentsRead: Number(Atomics.load(counters, 0)),
+      readRequests: Number(Atomics.load(counters, 1)),
+    }),
     async stop() {
       if (stopping) return;
       stopping = true;

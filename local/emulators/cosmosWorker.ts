@@ -13,6 +13,8 @@ export interface CosmosWorkerData {
   port: number;
   /** Virtual-clock mode: one BigInt64 holding the virtual now in ms, kept by the main thread (`SharedNow`). */
   virtualNow?: SharedArrayBuffer;
+  /** Read counters (`CosmosReadCounters`), written here and read by the main thread. */
+  readCounters?: SharedArrayBuffer;
 }
 
 export type CosmosWorkerReply =
@@ -33,6 +35,7 @@ function main(): void {
   bindNextAccount(new CosmosJournal(db));
   // keep-alive: otherwise every request pays a full TLS handshake (session resumption is off, see cosmosTls.ts)
   const server = createHttpsServer({ keepAlive: true });
+  if (data.readCounters) countReads(server, new BigInt64Array(data.readCounters));
   const reply = (message: CosmosWorkerReply): void => port.postMessage(message);
   server.once('error', (error: NodeJS.ErrnoException) => {
     reply({ type: 'failed', message: error.message, ...(error.code ? { code: error.code } : {}) });
@@ -48,6 +51,21 @@ function main(): void {
       port.close();
     });
     server.closeAllConnections();
+  });
+}
+
+/** `[documents read, read requests]`: a point read counts 1, a query or read feed the items it returned. */
+function countReads(server: ReturnType<typeof createHttpsServer>, counters: BigInt64Array): void {
+  server.prependListener('request', (req, res) => {
+    if (!/\/docs(\/|$|\?)/.test(req.url ?? '')) return;
+    res.once('finish', () => {
+      if (res.statusCode !== 200) return;
+      const items = res.getHeader('x-ms-item-count');
+      const isPointRead = req.method === 'GET' && /\/docs\/[^/?]+/.test(req.url ?? '');
+      if (items === undefined && !isPointRead) return;
+      Atomics.add(counters, 0, BigInt(items === undefined ? 1 : Number(items)));
+      Atomics.add(counters, 1, 1n);
+    });
   });
 }
 

@@ -4,7 +4,7 @@ import type { LogLine } from '../host/types';
 import { startPointsStandIn } from '../points';
 import { faultsSchema } from '../points/faults';
 import { startAzurite } from './azurite';
-import { COSMOS_EMULATOR_KEY, ensureCosmosContainers, startCosmos } from './cosmos';
+import { COSMOS_EMULATOR_KEY, ensureCosmosContainers, startCosmos, type CosmosReadCounters } from './cosmos';
 import { assertPortFree } from './ports';
 
 export interface EmulatorOptions {
@@ -26,6 +26,8 @@ export interface EmulatorOptions {
 export interface RunningEmulators {
   /** Makes recent blob writes durable now (Azurite saves its metadata every 5 s otherwise). */
   flushBlobs(): Promise<void>;
+  /** What the Cosmos emulator has served since start (see `CosmosReadCounters`). */
+  cosmosReads(): CosmosReadCounters;
   stop(): Promise<void>;
 }
 
@@ -86,7 +88,7 @@ export async function startEmulators(o: EmulatorOptions): Promise<RunningEmulato
       o.setDefault('POINTS_API_URL', points.url);
       o.log(`points: stand-in on ${points.url} (faults ${JSON.stringify(faults)})`);
     }
-    return { flushBlobs: () => azurite.flush(), stop };
+    return { flushBlobs: () => azurite.flush(), cosmosReads: () => cosmos.readCounters(), stop };
   } catch (err) {
     await stop();
     throw err;

@@ -35,6 +35,8 @@ export interface AdminDeps {
   flushBlobs(): Promise<void>;
   /** The durable engine's counters (replays, entity operations, timers), if one runs. */
   durableStats(): unknown;
+  /** The Cosmos emulator's read counters (documents served), if one runs. */
+  cosmosStats(): unknown;
   /** Resolves true once queues, blob scans and durable work are drained, false on timeout. */
   waitIdle(timeoutMs: number): Promise<boolean>;
   describe(): unknown;
@@ -134,11 +136,16 @@ export function createAdminApi(deps: AdminDeps) {
     ],
     ['GET', /^\/_local\/deadletters$/, async () => json(200, deps.queueStore.deadLetters())],
     ['GET', /^\/_local\/durable\/stats$/, async () => json(200, deps.durableStats() ?? null)],
+    ['GET', /^\/_local\/cosmos\/stats$/, async () => json(200, deps.cosmosStats() ?? null)],
     ['GET', /^\/_local\/process$/, async () => json(200, processFigures())],
     [
       'GET',
       /^\/_local\/topics\/([^/]+)\/messages$/,
-      async (_, m) => json(200, deps.topicStore.list(decodeURIComponent(m[1] as string))),
+      async (req, m) => {
+        const limit = Number(req.url.searchParams.get('limit') ?? 1000);
+        if (!Number.isInteger(limit) || limit < 1) throw new BadRequest('limit must be a positive integer');
+        return json(200, deps.topicStore.list(decodeURIComponent(m[1] as string), limit));
+      },
     ],
     ['GET', /^\/_local\/topics$/, async () => json(200, deps.topicStore.list())],
     [

@@ -36,6 +36,8 @@ export interface HostOptions {
   virtualTimerMinIntervalMs?: number;
   /** Called after the admin API wrote blobs (the runtime flushes Azurite's metadata). */
   flushBlobs?: () => Promise<void>;
+  /** The Cosmos emulator's read counters, when the runtime started one. */
+  cosmosReads?: () => unknown;
   /**
    * Called once the HTTP server listens and before any trigger starts: the runtime starts the durable
    * engine here, because resumed activities may call the durable client over this server.
@@ -165,6 +167,7 @@ export async function startHost(opts: HostOptions): Promise<RunningHost> {
     pollBlobs: () => blobs.pollNow(),
     flushBlobs: opts.flushBlobs ?? (async () => undefined),
     durableStats: () => opts.engine?.stats?.(),
+    cosmosStats: () => opts.cosmosReads?.(),
     waitIdle,
     describe: () => ({
       clock: { mode: opts.clock.mode, now: new Date(opts.clock.now()).toISOString() },

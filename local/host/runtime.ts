@@ -176,6 +176,7 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
       redeliveryDelayMs: o.redeliveryDelayMs,
       virtualTimerMinIntervalMs: o.virtualTimerMinIntervalMs,
       flushBlobs: () => emulators.flushBlobs(),
+      cosmosReads: () => emulators.cosmosReads(),
       onListening: () => engine.start(),
     });
     stack.push(() => host.stop());

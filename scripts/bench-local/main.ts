@@ -13,7 +13,6 @@
  *          --poll-ms 5 --poll-backoff 0.25 --timeout 60 (s until a message counts as missed) --members 1000 --skip-build --keep (keep data dirs and runtime.log)
  *          --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=.local/prof (flags for the runtime process)
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { loadSettings } from '../../local/host/settings';
 import { runCampaign } from './campaign';
 import { runLatency } from './latency';
-import { startBenchRuntime, stopAll, type BenchRuntime } from './runtime';
+import { buildBenchDist, startBenchRuntime, stopAll, type BenchRuntime } from './runtime';
 import { fmt } from './util';
 
 const root = resolve(__dirname, '..', '..');
@@ -63,18 +62,6 @@ process.on('unhandledRejection', (error) => {
   void stopAll(true).finally(() => process.exit(1));
 });
 
-function build(): void {
-  log(`building: tsc -p tsconfig.build.json --outDir ${join('.local', 'bench-dist')}`);
-  execFileSync(
-    process.execPath,
-    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', distDir],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-}
-
 async function withRuntime<T>(
   name: string,
   clock: string,
@@ -108,7 +95,7 @@ async function main(): Promise<void> {
   const part = values.part;
   if (!['all', 'latency', 'campaign'].includes(part))
     throw new Error(`--part must be latency, campaign or all`);
-  if (!values['skip-build']) build();
+  if (!values['skip-build']) buildBenchDist(root, distDir, log);
   const settings: NodeJS.ProcessEnv = { ...process.env };
   loadSettings(root, settings);
   const tag = Date.now().toString(36).toUpperCase();

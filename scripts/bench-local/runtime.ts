@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createLocalClient, type LocalClient } from '../../local/cli/client';
@@ -17,6 +17,16 @@ export interface BenchRuntime {
 }
 
 const live = new Set<BenchRuntime>();
+
+/** Compiles the app and the runtime into `distDir` (the benchmarks run the compiled code). */
+export function buildBenchDist(root: string, distDir: string, log: (line: string) => void): void {
+  log(`building: tsc -p tsconfig.build.json --outDir ${relative(root, distDir)}`);
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', distDir],
+    { cwd: root, stdio: 'inherit' },
+  );
+}
 
 /** Stops every runtime this process started (used on error, SIGINT and SIGTERM). */
 export async function stopAll(keep = false): Promise<void> {

@@ -50,6 +50,8 @@ const diff = (a: DurableCounters, b: DurableCounters): DurableCounters => ({
   entityMessagesOvertaking: b.entityMessagesOvertaking - a.entityMessagesOvertaking,
   entityMessagesRedelivered: b.entityMessagesRedelivered - a.entityMessagesRedelivered,
   timersFired: b.timersFired - a.timersFired,
+  statusQueries: b.statusQueries - a.statusQueries,
+  entityStateReads: b.entityStateReads - a.entityStateReads,
 });
 
 interface FeedReport {

@@ -41,6 +41,31 @@ describe("the Cosmos emulator's worker thread", () => {
     expect(crashes).toEqual([]); // an asked-for stop is not a crash
   });
 
+  it('counts the documents it serves: a point read as one, a query as the items it returned', async () => {
+    const cosmos = await startCosmos(join(dir, 'reads.sqlite'), 0);
+    const client = new CosmosClient({ endpoint: cosmos.endpoint, key: COSMOS_EMULATOR_KEY });
+    try {
+      const { database } = await client.databases.createIfNotExists({ id: 'db' });
+      const { container } = await database.containers.createIfNotExists({
+        id: 'c',
+        partitionKey: { paths: ['/id'] },
+      });
+      for (const id of ['a', 'b', 'c']) await container.items.create({ id, kind: 'x' });
+      const before = cosmos.readCounters();
+
+      await container.item('a', 'a').read();
+      await container.item('missing', 'missing').read();
+      await container.items.query({ query: "SELECT * FROM c WHERE c.kind = 'x'" }).fetchAll();
+
+      const after = cosmos.readCounters();
+      expect(after.documentsRead - before.documentsRead).toBe(1 + 3);
+      expect(after.readRequests - before.readRequests).toBeGreaterThanOrEqual(2);
+    } finally {
+      client.dispose();
+      await cosmos.stop();
+    }
+  });
+
   it('fails to start with the reason when its port is taken', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -59,6 +59,23 @@ describe('durable engine: client API through df.getClient', () => {
     expect((await h.client.purgeInstanceHistory(id)).instancesDeleted).toBe(0);
   });
 
+  it("counts status queries and entity state reads per instance in the engine's stats", async () => {
+    await h.client.startNew('durCli_waiter', { instanceId: 'counted' });
+    await h.client.signalEntity(new df.EntityId('DurCli_Box', 'k'), 'put', 1);
+    await h.engine.whenIdle();
+    const before = h.engine.stats();
+
+    await h.client.getStatus('counted');
+    await h.client.getStatus('counted');
+    await h.client.readEntityState(new df.EntityId('DurCli_Box', 'k'));
+
+    const after = h.engine.stats();
+    expect(after.total.statusQueries - before.total.statusQueries).toBe(2);
+    expect(after.byInstance['counted']?.statusQueries).toBe(2);
+    expect(after.total.entityStateReads - before.total.entityStateReads).toBe(1);
+    expect(after.byInstance['@durcli_box@k']?.entityStateReads).toBe(1);
+  });
+
   it('rejects starting an id that is still running, as Azure does, and restarts a finished one', async () => {
     await h.client.startNew('durCli_waiter', { instanceId: 'dup' });
     await h.engine.whenIdle();
