@@ -55,10 +55,16 @@ describe("the Cosmos emulator's worker thread", () => {
 
       await container.item('a', 'a').read();
       await container.item('missing', 'missing').read();
-      await container.items.query({ query: "SELECT * FROM c WHERE c.kind = 'x'" }).fetchAll();
+      const afterReads = cosmos.readCounters();
+      const { resources } = await container.items
+        .query({ query: "SELECT * FROM c WHERE c.kind = 'x'" })
+        .fetchAll();
 
       const after = cosmos.readCounters();
-      expect(after.documentsRead - before.documentsRead).toBe(1 + 3);
+      expect(afterReads.documentsRead - before.documentsRead).toBe(1); // the miss served nothing
+      expect(resources).toHaveLength(3);
+      // the SDK may ask more than once for a query (query plan, partition ranges): at least its items
+      expect(after.documentsRead - afterReads.documentsRead).toBeGreaterThanOrEqual(3);
       expect(after.readRequests - before.readRequests).toBeGreaterThanOrEqual(2);
     } finally {
       client.dispose();
