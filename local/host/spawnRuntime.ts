@@ -23,6 +23,8 @@ export interface SpawnRuntimeOptions {
   rootDir?: string;
   /** The app's folder, where `host.json` and `local.settings.json` are read (default: `rootDir`). */
   appDir?: string;
+  /** How long to wait for the `ready:` line (default 30 s). */
+  readyTimeoutMs?: number;
 }
 
 /** A runtime in a child process, as `npm start` runs it, for end-to-end tests and benchmarks. */
@@ -135,7 +137,7 @@ export async function spawnRuntime(opts: SpawnRuntimeOptions): Promise<SpawnedRu
     });
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    await waitForOutput(child, () => out, /ready: /, 30_000);
+    await waitForOutput(child, () => out, /ready: /, opts.readyTimeoutMs ?? 30_000);
   };
   const exit = (): Promise<number | null> =>
     child.exitCode !== null || child.signalCode !== null

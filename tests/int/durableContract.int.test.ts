@@ -39,6 +39,7 @@ beforeAll(async () => {
     app: 'index.js',
     clock: 'real',
     args: ['--no-points'],
+    readyTimeoutMs: 110_000, // a loaded machine: the emulators start first
   });
   baseUrl = runtime.baseUrl;
 }, 120_000);

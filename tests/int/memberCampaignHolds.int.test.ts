@@ -15,6 +15,7 @@ import { config } from '../support/domainBuilders';
 const ENROLLED_AT = '2026-11-25T09:00:00+11:00';
 const LAST_GRACE_DATE = '2026-12-30';
 const HELD_ROWS = 400;
+jest.setTimeout(60_000); // 400 signals through the engine: a few seconds, more on a loaded machine
 
 const raisedAlerts: unknown[] = [];
 df.app.activity(ACTIVITIES.readWatermark, { handler: () => ({ watermark: LAST_GRACE_DATE }) });
