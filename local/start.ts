@@ -1,4 +1,10 @@
-import { AppEntryMissingError, startRuntime, type RunningRuntime } from './host/runtime';
+import {
+  AppEntryMissingError,
+  AppLoadError,
+  EXIT_APP_LOAD_FAILED,
+  startRuntime,
+  type RunningRuntime,
+} from './host/runtime';
 import { parseRuntimeOptions, readyLine, USAGE } from './host/options';
 import { EXIT_PORT_IN_USE, PortInUseError } from './emulators/ports';
 import { DataDirInUseError, EXIT_DATA_DIR_IN_USE } from './host/dataDirLock';
@@ -59,6 +65,10 @@ main().catch((err: unknown) => {
   if (err instanceof AppEntryMissingError) {
     process.stderr.write(`cannot start: ${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof AppLoadError) {
+    process.stderr.write(`cannot start: ${err.message}\n`);
+    process.exit(EXIT_APP_LOAD_FAILED);
   }
   process.stderr.write(`cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   if (err instanceof Error && err.cause) process.stderr.write(`  cause: ${String(err.cause)}\n`);

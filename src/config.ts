@@ -22,7 +22,14 @@ export interface AppSettings {
   notificationsTopic: string;
   /** Connection string (local) or fully qualified namespace (Azure, managed identity). */
   serviceBus: { connectionString?: string; fullyQualifiedNamespace?: string };
-  feed: { container: string; chunkRows: number; connectionString?: string; blobServiceUri?: string };
+  feed: {
+    container: string;
+    stagingContainer: string;
+    chunkRows: number;
+    parallelism: number;
+    connectionString?: string;
+    blobServiceUri?: string;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -102,17 +109,28 @@ function url(env: Env, name: string, problems: string[], fallback?: string): str
   return value;
 }
 
-function positive(env: Env, name: string, fallback: number, problems: string[]): number {
+function positive(env: Env, name: string, fallback: number, problems: string[], max?: number): number {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
   if (!/^\d+$/.test(value) || Number(value) <= 0)
     problems.push(`${name}: must be a positive whole number (got "${value}")`);
+  else if (max !== undefined && Number(value) > max)
+    problems.push(`${name}: must be at most ${max} (got "${value}")`);
   return Number(value);
+}
+
+/** A container name: 3-63 lowercase letters, digits and single hyphens (Azure Storage's rule). */
+function containerName(env: Env, name: string, fallback: string, problems: string[]): string {
+  const value = required(env, name, problems, fallback);
+  if (value && !/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(value))
+    problems.push(`${name}: must be a storage container name, 3-63 of a-z, 0-9 and - (got "${value}")`);
+  return value;
 }
 
 /**
  * Parses every setting the app reads (docs/contracts.md). Throws a ConfigError that names each invalid
- * setting, so a misconfigured deployment fails at start-up instead of on the first message.
+ * setting. The composition root (`src/app/services.ts`) calls it once, when the entry point loads, so a
+ * misconfigured deployment does not start (see `composeServices`), instead of failing on the first message.
  */
 export function loadSettings(env: Env = process.env): AppSettings {
   const problems: string[] = [];
@@ -140,8 +158,10 @@ export function loadSettings(env: Env = process.env): AppSettings {
         : {}),
     },
     feed: {
-      container: required(env, 'FEED_CONTAINER', problems, 'warehouse-drops'),
-      chunkRows: positive(env, 'FEED_CHUNK_ROWS', 50_000, problems),
+      container: containerName(env, 'FEED_CONTAINER', 'warehouse-drops', problems),
+      stagingContainer: containerName(env, 'FEED_STAGING_CONTAINER', 'feed-staging', problems),
+      chunkRows: positive(env, 'FEED_CHUNK_ROWS', 50_000, problems, 1_000_000),
+      parallelism: positive(env, 'FEED_PARALLELISM', 3, problems, 16),
       ...(optional(env, 'FeedStorage') ? { connectionString: optional(env, 'FeedStorage') } : {}),
       ...(optional(env, 'FeedStorage__blobServiceUri')
         ? { blobServiceUri: optional(env, 'FeedStorage__blobServiceUri') }
@@ -158,11 +178,4 @@ export function loadSettings(env: Env = process.env): AppSettings {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return settings;
-}
-
-let cached: AppSettings | undefined;
-
-/** The process's settings, parsed once. */
-export function settings(): AppSettings {
-  return (cached ??= loadSettings());
 }

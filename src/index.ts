@@ -1,4 +1,6 @@
 // The Functions entry point (package.json "main"): importing a module registers its functions.
+// Settings first: a bad one stops the app here, before any function is registered (src/app/startUp.ts).
+import './app/startUp';
 import './entities/member';
 import './entities/notificationOutbox';
 import './orchestrators/memberCampaign';

@@ -45,6 +45,21 @@ export interface RunningRuntime {
 
 export class AppEntryMissingError extends Error {}
 
+/** Exit code of `npm start` when the app's entry point throws while it loads (a bad setting, say). */
+export const EXIT_APP_LOAD_FAILED = 5;
+
+/**
+ * The app's entry point threw while loading: Azure's Node worker (Node 20+) then indexes no function and
+ * reports `Worker was unable to load entry point "<file>": <message>`; this runtime stops with that text.
+ */
+export class AppLoadError extends Error {
+  constructor(entry: string, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`Worker was unable to load entry point "${entry}": ${reason}`, { cause });
+    this.name = 'AppLoadError';
+  }
+}
+
 const portOf = (url: string | undefined, fallback: number): number => {
   try {
     return url ? Number(new URL(url).port) || fallback : fallback;
@@ -141,8 +156,12 @@ export async function startRuntime(o: RuntimeOptions, ctx: RuntimeContext): Prom
     const registry = installFunctionsCore(log);
     installServiceBusShim(namespace);
     // the entry is only known at run time, and it must load through Module.prototype.require (the proxies)
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (ctx.loadApp ?? ((path) => require(path)))(entry, registry, namespace);
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (ctx.loadApp ?? ((path) => require(path)))(entry, registry, namespace);
+    } catch (error) {
+      throw new AppLoadError(entry, error);
+    }
     log(`app: ${entry} registered ${registry.functions.length} function(s)`);
 
     const hostJson = readHostJson(ctx.rootDir);

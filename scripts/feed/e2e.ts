@@ -19,13 +19,14 @@ async function main(): Promise<void> {
   // Imported after the core module is installed: @azure/functions caches a failed lookup.
   const df = await import('durable-functions');
   const { durableHarness } = await import('../../local/durable/testing/harness');
-  const { memoryLedgerRepository, memoryQuarantineRepository } = await import('../../src/adapters/memory');
-  const { MemoryFeedBlobStore, MemoryFeedRunStore } = await import('../../src/feed/memory');
+  const { memoryLedgerRepository, memoryQuarantineRepository } = await import('../../tests/support/memory');
+  const { MemoryFeedBlobStore, MemoryFeedRunStore } = await import('../../tests/support/memory/feed');
   const { feedInstanceId } = await import('../../src/feed/manifest');
-  const { parseFeedSettings } = await import('../../src/feed/settings');
+  const { feedSettings } = await import('../../tests/support/feedHarness');
   const { onFeedBlob } = await import('../../src/feed/trigger');
   await import('../../src/functions/feedFunctions');
-  const { durableStarter, setFeedComposition } = await import('../../src/functions/feedServices');
+  const { setFeedComposition } = await import('../../src/app/services');
+  const { durableStarter } = await import('../../src/functions/feedServices');
   const { cohortMember, ensureFeedFile } = await import('./generate');
   const { createHash } = await import('node:crypto');
 
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const runs = new MemoryFeedRunStore();
   const saveChunk = runs.saveChunk.bind(runs);
   runs.saveChunk = (c) => ((checkpoints += 1), saveChunk(c));
-  const settings = parseFeedSettings({ CAMPAIGN_FEED_START_DATE: shape.businessDate });
+  const settings = feedSettings({ CAMPAIGN_FEED_START_DATE: shape.businessDate });
   setFeedComposition({
     settings,
     base: {

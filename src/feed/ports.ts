@@ -62,6 +62,17 @@ export interface FeedLog {
   error(...args: unknown[]): void;
 }
 
+/** The feed's settings (docs/contracts.md), parsed with the rest in `src/config.ts`. */
+export interface FeedSettings {
+  container: string;
+  stagingContainer: string;
+  chunkRows: number;
+  parallelism: number;
+  campaignId: string;
+  feedStartDate: string;
+  maxAmountCents: number;
+}
+
 /** Everything the feed activities need, built once per process and injected. */
 export interface FeedDeps {
   runs: FeedRunStore;

@@ -2,10 +2,9 @@ import type { FeedOrchestrationInput } from './durable';
 import { feedInstanceId, manifestDateOf, parseManifest } from './manifest';
 import { FEED_ORCHESTRATOR } from './names';
 import { createHash } from 'node:crypto';
-import type { FeedLog, FeedRunStore } from './ports';
+import type { FeedLog, FeedRunStore, FeedSettings } from './ports';
 import type { FeedRun } from './runs';
 import { alertRejected } from './verifyRun';
-import type { FeedSettings } from './settings';
 
 /** What the trigger needs from the durable client; `statusOf` is undefined for an unknown instance. */
 export interface OrchestrationStarter {

@@ -13,7 +13,8 @@ import {
 import { onFeedBlob } from '../feed/trigger';
 import { feedIngestion } from '../orchestrators/feedIngestion';
 import { durableClientOf } from '../app/durableClient';
-import { durableSignals, durableStarter, feedComposition } from './feedServices';
+import { feedComposition } from '../app/services';
+import { durableSignals, durableStarter } from './feedServices';
 
 // The overnight feed (docs/feed.md): manifest trigger → feedIngestion → verify, chunks, complete.
 const durableClient = df.input.durableClient();

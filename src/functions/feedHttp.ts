@@ -6,7 +6,7 @@ import { readQuery } from './http/body';
 import { badContinuation, decodeContinuation, encodeContinuation } from './http/continuation';
 import { requireRole } from './http/identity';
 import { json, problem } from './http/problem';
-import { feedComposition } from './feedServices';
+import { feedComposition } from '../app/services';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const FINISHED: ReadonlySet<FeedRunStatus> = new Set(['COMPLETED', 'REJECTED', 'SUPERSEDED']);

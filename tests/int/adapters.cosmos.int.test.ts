@@ -3,7 +3,7 @@ import { cosmosHealth, cosmosRepositories } from '../../src/adapters/cosmos';
 import { SDK_THROTTLE_RETRY } from '../../src/adapters/cosmos/client';
 import { CONTAINER_DEFINITIONS, ensureContainers } from '../../src/adapters/cosmos/containers';
 import { DEFAULT_THROTTLE } from '../../src/adapters/cosmos/throttle';
-import { memoryRepositories } from '../../src/adapters/memory';
+import { memoryRepositories } from '../support/memory';
 import type { Repositories } from '../../src/adapters/ports';
 import { aDecision, anEnrolment, CAMPAIGN } from '../support/cosmosFixtures';
 import { startTestCosmos, type TestCosmos } from '../support/cosmosServer';

@@ -1,5 +1,5 @@
 import { cosmosRepositories } from '../../src/adapters/cosmos';
-import { memoryIgnoredMessageCounter } from '../../src/adapters/memory';
+import { memoryIgnoredMessageCounter } from '../support/memory';
 import type { IgnoredMessageCounter, IgnoredMessageInput } from '../../src/adapters/ports';
 import { startTestCosmos, type TestCosmos } from '../support/cosmosServer';
 

@@ -1,5 +1,5 @@
 import { cosmosRepositories } from '../../src/adapters/cosmos';
-import { memoryLedgerRepository } from '../../src/adapters/memory';
+import { memoryLedgerRepository } from '../support/memory';
 import type { LedgerRepository } from '../../src/adapters/ports';
 import { winner, type Observation } from '../../src/domain/observation';
 import { anObservation } from '../support/cosmosFixtures';

@@ -1,3 +1,4 @@
+import '../support/sampleSettings';
 import '../../src/index';
 import { currentRegistry } from '../../local/functionsCore';
 import {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import '../support/sampleSettings';
 import '../../src/index';
 import { currentRegistry } from '../../local/functionsCore';
 import { replayRecorded, type RecordedInstance } from '../../local/durable/testing/recordedHistory';

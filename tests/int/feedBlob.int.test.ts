@@ -1,5 +1,5 @@
 import { BlobServiceClient } from '@azure/storage-blob';
-import { blobFeedStore } from '../../src/feed/blob';
+import { feedBlobStore } from '../../src/adapters/blob/feedBlobStore';
 import { startAzuriteBlob } from '../support/feedAzurite';
 import { CONTAINER, csv, drop, harness, row, type Drop } from '../support/feedHarness';
 
@@ -29,7 +29,7 @@ const rows = Array.from({ length: 25 }, (_, i) =>
 
 describe('feed over Azure Blob Storage (Azurite)', () => {
   it('verifies and applies a CRLF file chunk by chunk through ranged, conditional reads', async () => {
-    const h = harness(['M-0', 'M-1', 'M-2', 'M-3'], { blobStore: blobFeedStore(service) });
+    const h = harness(['M-0', 'M-1', 'M-2', 'M-3'], { blobStore: feedBlobStore(service) });
     const d = drop(csv(rows, '\r\n'));
     await upload(d);
     expect(await h.ingest(d, { chunkRows: 4, parallelism: 3 })).toMatchObject({ kind: 'COMPLETED' });
@@ -44,7 +44,7 @@ describe('feed over Azure Blob Storage (Azurite)', () => {
   });
 
   it('stages the decompressed bytes of a .csv.gz and reads chunks from the staging copy', async () => {
-    const h = harness(['M-0', 'M-1', 'M-2', 'M-3'], { blobStore: blobFeedStore(service) });
+    const h = harness(['M-0', 'M-1', 'M-2', 'M-3'], { blobStore: feedBlobStore(service) });
     const text = csv(rows.map((r) => r.replace(/2026-11-25$/, '2026-11-26')));
     const gz = drop(text, { gzip: true, date: '2026-11-26' });
     await upload(gz);
@@ -60,7 +60,7 @@ describe('feed over Azure Blob Storage (Azurite)', () => {
   });
 
   it('reports a missing data file and a blob changed after verification', async () => {
-    const store = blobFeedStore(service);
+    const store = feedBlobStore(service);
     expect(await store.open(CONTAINER, 'transactions-2020-01-01.csv')).toEqual({ kind: 'MISSING' });
     const d = drop(csv([row()]), { date: '2026-11-27' });
     const response = await upload(d);

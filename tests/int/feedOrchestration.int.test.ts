@@ -1,15 +1,15 @@
 import * as df from 'durable-functions';
 import type { EntityContext } from 'durable-functions';
 import { durableHarness, type Harness as Durable } from '../../local/durable/testing/harness';
-import { memoryLedgerRepository, memoryQuarantineRepository } from '../../src/adapters/memory';
+import { memoryLedgerRepository, memoryQuarantineRepository } from '../support/memory';
 import { feedInstanceId } from '../../src/feed/manifest';
-import { MemoryFeedBlobStore, MemoryFeedRunStore } from '../../src/feed/memory';
+import { MemoryFeedBlobStore, MemoryFeedRunStore } from '../support/memory/feed';
 import { FEED_GET_WATERMARK_ACTIVITY, MEMBER_ENTITY } from '../../src/feed/names';
-import { parseFeedSettings } from '../../src/feed/settings';
 import { onFeedBlob } from '../../src/feed/trigger';
 import '../../src/functions/feedFunctions';
-import { durableStarter, setFeedComposition } from '../../src/functions/feedServices';
-import { CONTAINER, csv, drop, memoryLog, row } from '../support/feedHarness';
+import { setFeedComposition } from '../../src/app/services';
+import { durableStarter } from '../../src/functions/feedServices';
+import { CONTAINER, csv, drop, feedSettings, memoryLog, row } from '../support/feedHarness';
 
 // The feed's real registrations run through the real durable-functions replay code (local engine);
 // a recording `member` entity stands in for the lead's, so the signals' wire format is checked too.
@@ -28,7 +28,7 @@ df.app.orchestration('feedTest_watermark', function* (context) {
   return yield context.df.callActivity(FEED_GET_WATERMARK_ACTIVITY);
 });
 
-const settings = parseFeedSettings({
+const settings = feedSettings({
   CAMPAIGN_FEED_START_DATE: '2026-11-25',
   FEED_CHUNK_ROWS: '2',
   FEED_PARALLELISM: '2',

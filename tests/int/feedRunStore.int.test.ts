@@ -1,7 +1,7 @@
 import type { Database } from '@azure/cosmos';
 import { CONTAINERS } from '../../src/adapters/cosmos/containers';
-import { cosmosFeedRunStore } from '../../src/feed/cosmosFeedRuns';
-import { MemoryFeedRunStore } from '../../src/feed/memory';
+import { cosmosFeedRunStore } from '../../src/adapters/cosmos/feedRunStore';
+import { MemoryFeedRunStore } from '../support/memory/feed';
 import type { FeedRunStore } from '../../src/feed/ports';
 import { emptyTally, type ChunkCheckpoint, type FeedRun } from '../../src/feed/runs';
 import { startTestCosmos, type TestCosmos } from '../support/cosmosServer';

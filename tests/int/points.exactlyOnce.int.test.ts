@@ -1,5 +1,5 @@
 import { mapBounded } from '../../src/adapters/concurrency';
-import { memoryRewardRepository } from '../../src/adapters/memory';
+import { memoryRewardRepository } from '../support/memory';
 import type { RewardRepository } from '../../src/adapters/ports';
 import { isTransientPointsError } from '../../src/adapters/points/errors';
 import {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { faulty, memoryRepositories, type Faulty } from '../../src/adapters/memory';
+import { faulty, memoryRepositories, type Faulty } from '../support/memory';
 import type {
   IgnoredMessageCounter,
   LedgerRepository,

@@ -1,4 +1,4 @@
-import { memoryRepositories } from '../../src/adapters/memory';
+import { memoryRepositories } from './memory';
 import type { Repositories } from '../../src/adapters/ports';
 import type { PointsClient } from '../../src/adapters/points/pointsClient';
 import type { NotificationPublisher } from '../../src/adapters/serviceBus/notificationPublisher';
@@ -161,7 +161,13 @@ export function testSettings(overrides: Partial<CampaignConfig> = {}): AppSettin
     transactionsQueue: 'card-transactions',
     notificationsTopic: 'member-progress',
     serviceBus: { connectionString: TEST_SECRETS.serviceBus },
-    feed: { container: 'warehouse-drops', chunkRows: 50_000, connectionString: TEST_SECRETS.feedStorage },
+    feed: {
+      container: 'warehouse-drops',
+      stagingContainer: 'feed-staging',
+      chunkRows: 50_000,
+      parallelism: 3,
+      connectionString: TEST_SECRETS.feedStorage,
+    },
   };
 }
 

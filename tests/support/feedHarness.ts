@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { OrchestrationContext } from 'durable-functions';
-import { memoryLedgerRepository, memoryQuarantineRepository } from '../../src/adapters/memory';
+import { memoryLedgerRepository, memoryQuarantineRepository } from './memory';
 import type { LedgerRepository, QuarantineRepository } from '../../src/adapters/ports';
 import { FEED_HEADER } from '../../src/domain/feedRow';
 import type { Observation } from '../../src/domain/observation';
@@ -9,17 +11,30 @@ import type { AudCents } from '../../src/domain/money';
 import { createFeedActivities, type FeedActivities } from '../../src/feed/activities';
 import type { FeedOrchestrationInput } from '../../src/feed/durable';
 import type { Manifest } from '../../src/feed/manifest';
-import { MemoryFeedBlobStore, MemoryFeedRunStore, RecordingSignals } from '../../src/feed/memory';
+import { MemoryFeedBlobStore, MemoryFeedRunStore, RecordingSignals } from './memory/feed';
 import {
   FEED_APPLY_CHUNK_ACTIVITY,
   FEED_COMPLETE_ACTIVITY,
   FEED_STOP_ACTIVITY,
   FEED_VERIFY_ACTIVITY,
 } from '../../src/feed/names';
-import type { FeedBlobStore, FeedDeps, FeedLog } from '../../src/feed/ports';
+import { feedSettingsOf } from '../../src/app/services';
+import { loadSettings } from '../../src/config';
+import type { FeedBlobStore, FeedDeps, FeedLog, FeedSettings } from '../../src/feed/ports';
 import { feedIngestion } from '../../src/orchestrators/feedIngestion';
 
 export const CONTAINER = 'warehouse-drops';
+
+const SAMPLE_SETTINGS = (
+  JSON.parse(readFileSync(join(__dirname, '../../local.settings.sample.json'), 'utf8')) as {
+    Values: Record<string, string>;
+  }
+).Values;
+
+/** The feed's settings as the composition root derives them: the sample settings with `env` over them. */
+export function feedSettings(env: Record<string, string> = {}): FeedSettings {
+  return feedSettingsOf(loadSettings({ ...SAMPLE_SETTINGS, ...env }));
+}
 export const HEADER = FEED_HEADER.join(',');
 
 /** A log that keeps lines for assertions. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { memoryLedgerRepository } from '../../src/adapters/memory';
+import { memoryLedgerRepository } from '../support/memory';
 import { planMerge, planRetraction, UNKNOWN_FIELDS_CAP } from '../../src/adapters/documents/ledger';
 import { asCents } from '../../src/domain/money';
 import type { Observation } from '../../src/domain/observation';

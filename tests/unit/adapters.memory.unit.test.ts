@@ -1,4 +1,4 @@
-import { faulty, memoryQuarantineRepository } from '../../src/adapters/memory';
+import { faulty, memoryQuarantineRepository } from '../support/memory';
 
 const item = {
   key: 'T-1:SETTLED',

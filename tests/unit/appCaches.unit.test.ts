@@ -1,6 +1,6 @@
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { memoryMemberRepository } from '../../src/adapters/memory';
+import { memoryMemberRepository } from '../support/memory';
 import type { MemberRepository } from '../../src/adapters/ports';
 import { campaignClientOf, durableClientOf } from '../../src/app/durableClient';
 import { isEnrolled } from '../../src/app/enrolledMembers';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { composeServices } from '../../src/app/services';
 import { ConfigError, loadSettings } from '../../src/config';
 
 const sample = JSON.parse(readFileSync(path.join(__dirname, '../../local.settings.sample.json'), 'utf8')) as {
@@ -76,8 +77,32 @@ describe('settings', () => {
     ['CAMPAIGN_FEED_START_DATE', '01/11/2026', 'CAMPAIGN_FEED_START_DATE: must be a date YYYY-MM-DD'],
     ['COSMOS_ENDPOINT', 'not a url', 'COSMOS_ENDPOINT: must be an absolute URL (got "not a url")'],
     ['POINTS_API_TIMEOUT_MS', '-5', 'POINTS_API_TIMEOUT_MS: must be a positive whole number (got "-5")'],
+    ['FEED_PARALLELISM', '17', 'FEED_PARALLELISM: must be at most 16 (got "17")'],
+    ['FEED_CHUNK_ROWS', '2000000', 'FEED_CHUNK_ROWS: must be at most 1000000 (got "2000000")'],
+    [
+      'FEED_STAGING_CONTAINER',
+      'Feed_Staging',
+      'FEED_STAGING_CONTAINER: must be a storage container name, 3-63 of a-z, 0-9 and - (got "Feed_Staging")',
+    ],
   ])('names the setting and the problem when %s is %j', (name, value, message) => {
     expect(problemsOf({ ...sample.Values, [name]: value })).toEqual([message]);
+  });
+
+  it('parses the feed settings with the rest, defaults included', () => {
+    const { FEED_STAGING_CONTAINER: _s, FEED_PARALLELISM: _p, ...withoutFeedOnly } = sample.Values;
+    expect(loadSettings(withoutFeedOnly).feed).toMatchObject({
+      container: 'warehouse-drops',
+      stagingContainer: 'feed-staging',
+      chunkRows: 50_000,
+      parallelism: 3,
+    });
+    expect(loadSettings({ ...sample.Values, FEED_PARALLELISM: '5' }).feed.parallelism).toBe(5);
+  });
+
+  it('the composition root parses at start-up: a bad setting throws a ConfigError naming it', () => {
+    const compose = () => composeServices({ ...sample.Values, CAMPAIGN_TIME_ZONE: 'Mars/Base' });
+    expect(compose).toThrow(ConfigError);
+    expect(compose).toThrow(/CAMPAIGN_TIME_ZONE: must be an IANA time zone/);
   });
 
   it('names a bad withdrawal method and lists the allowed ones', () => {

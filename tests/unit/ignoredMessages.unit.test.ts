@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { ignoredMessageOf } from '../../src/adapters/documents/ignoredMessage';
-import { memoryIgnoredMessageCounter } from '../../src/adapters/memory';
+import { memoryIgnoredMessageCounter } from '../support/memory';
 import type { IgnoredMessageInput } from '../../src/adapters/ports';
 import { IGNORED_REASONS } from '../../src/domain';
 

@@ -34,6 +34,11 @@ export async function createDoc(container: Container, body: ItemDefinition): Pro
   }
 }
 
+/** Creates or replaces a document whatever is stored (the caller's write is the whole truth). */
+export async function upsertDoc(container: Container, body: ItemDefinition): Promise<void> {
+  await withThrottleRetry(() => container.items.upsert(body));
+}
+
 /** Replaces a document only if it is unchanged since read; 'STALE' on an ETag mismatch (412). */
 export async function replaceDoc(
   container: Container,

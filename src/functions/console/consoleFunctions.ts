@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { settings } from '../../config';
+import { services } from '../../app/services';
 import { consolePage, loadAssets, WEB_ROOT } from './pages';
 
 const assets = loadAssets(WEB_ROOT);
@@ -8,5 +8,5 @@ app.http('console', {
   methods: ['GET'],
   route: 'console/{*path}',
   authLevel: 'anonymous',
-  handler: (request) => Promise.resolve(consolePage(request, assets, settings().campaign.timeZone)),
+  handler: (request) => Promise.resolve(consolePage(request, assets, services().settings.campaign.timeZone)),
 });

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { BlobRead, FeedBlobStore, FeedRunStore, MemberSignals, RangeRead, StagingSink } from './ports';
+import type {
+  BlobRead,
+  FeedBlobStore,
+  FeedRunStore,
+  MemberSignals,
+  RangeRead,
+  StagingSink,
+} from '../../../src/feed/ports';
 import {
   pageNewestFirst,
   type ChunkCheckpoint,
@@ -9,7 +16,7 @@ import {
   type FeedHold,
   type FeedRun,
   type FeedRunKey,
-} from './runs';
+} from '../../../src/feed/runs';
 
 const clone = <T>(value: T): T => structuredClone(value);
 

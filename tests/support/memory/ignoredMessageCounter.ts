@@ -1,6 +1,6 @@
-import { IGNORED_REASONS, type IgnoredReason } from '../../domain/rawTransaction';
-import { ignoredMessageOf, type IgnoredMessage } from '../documents/ignoredMessage';
-import type { IgnoredMessageCounter } from '../ports';
+import { IGNORED_REASONS, type IgnoredReason } from '../../../src/domain/rawTransaction';
+import { ignoredMessageOf, type IgnoredMessage } from '../../../src/adapters/documents/ignoredMessage';
+import type { IgnoredMessageCounter } from '../../../src/adapters/ports';
 
 /** In-memory `IgnoredMessageCounter`: the same markers as Cosmos, by day and id. */
 export function memoryIgnoredMessageCounter(): IgnoredMessageCounter {

@@ -1,6 +1,6 @@
-import { memberCampaignId } from '../documents/common';
-import { parseStoredEnrolment, type StoredEnrolment } from '../documents/member';
-import type { MemberRepository } from '../ports';
+import { memberCampaignId } from '../../../src/adapters/documents/common';
+import { parseStoredEnrolment, type StoredEnrolment } from '../../../src/adapters/documents/member';
+import type { MemberRepository } from '../../../src/adapters/ports';
 
 /** In-memory `MemberRepository` for unit tests of shells: same contract, no I/O. */
 export function memoryMemberRepository(): MemberRepository & { all(): StoredEnrolment[] } {

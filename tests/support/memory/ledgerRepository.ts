@@ -1,9 +1,14 @@
-import type { Observation } from '../../domain/observation';
-import type { UnknownFields } from '../../domain/realtimeMessage';
-import type { TransactionClaim } from '../documents/claim';
-import { contradictionOf, planMerge, planRetraction, type LedgerRecord } from '../documents/ledger';
-import { mergeManyWith } from '../mergeMany';
-import type { LedgerRepository, MergeResult } from '../ports';
+import type { Observation } from '../../../src/domain/observation';
+import type { UnknownFields } from '../../../src/domain/realtimeMessage';
+import type { TransactionClaim } from '../../../src/adapters/documents/claim';
+import {
+  contradictionOf,
+  planMerge,
+  planRetraction,
+  type LedgerRecord,
+} from '../../../src/adapters/documents/ledger';
+import { mergeManyWith } from '../../../src/adapters/mergeMany';
+import type { LedgerRepository, MergeResult } from '../../../src/adapters/ports';
 
 /** In-memory `LedgerRepository`: the same pure merge plan as Cosmos, with claims across members. */
 export function memoryLedgerRepository(): LedgerRepository {

@@ -1,6 +1,6 @@
-import { memberCampaignId } from '../documents/common';
-import { applyIssuancePatch, rewardDocSchema, type RewardDoc } from '../documents/reward';
-import type { RewardRepository } from '../ports';
+import { memberCampaignId } from '../../../src/adapters/documents/common';
+import { applyIssuancePatch, rewardDocSchema, type RewardDoc } from '../../../src/adapters/documents/reward';
+import type { RewardRepository } from '../../../src/adapters/ports';
 
 /** In-memory `RewardRepository`: written once, issuance patched by the same pure rule as Cosmos. */
 export function memoryRewardRepository(): RewardRepository & { all(): RewardDoc[] } {

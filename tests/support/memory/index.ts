@@ -1,4 +1,4 @@
-import type { Repositories } from '../ports';
+import type { Repositories } from '../../../src/adapters/ports';
 import { memoryIgnoredMessageCounter } from './ignoredMessageCounter';
 import { memoryLedgerRepository } from './ledgerRepository';
 import { memoryMemberRepository } from './memberRepository';

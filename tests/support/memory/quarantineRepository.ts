@@ -3,8 +3,8 @@ import {
   quarantineId,
   quarantineItemSchema,
   type QuarantineItem,
-} from '../documents/quarantine';
-import type { QuarantineRepository } from '../ports';
+} from '../../../src/adapters/documents/quarantine';
+import type { QuarantineRepository } from '../../../src/adapters/ports';
 
 /** In-memory `QuarantineRepository`; its continuation token is an offset. */
 export function memoryQuarantineRepository(): QuarantineRepository {

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { RestError, type BlobServiceClient } from '@azure/storage-blob';
-import type { BlobRead, FeedBlobStore, RangeRead, StagingSink } from './ports';
-import type { DataRef } from './runs';
+import type { BlobRead, FeedBlobStore, RangeRead, StagingSink } from '../../feed/ports';
+import type { DataRef } from '../../feed/runs';
 
 const UPLOAD_BLOCK = 8 * 1024 * 1024;
 const UPLOAD_CONCURRENCY = 4;
@@ -13,7 +13,7 @@ const statusOf = (error: unknown): number | undefined =>
  * `FeedBlobStore` over `@azure/storage-blob`. Downloads are streamed (`readableStreamBody`), never
  * buffered; range reads carry If-Match so a chunk reads exactly the bytes that were verified.
  */
-export function blobFeedStore(service: BlobServiceClient): FeedBlobStore {
+export function feedBlobStore(service: BlobServiceClient): FeedBlobStore {
   const blob = (container: string, name: string) =>
     service.getContainerClient(container).getBlockBlobClient(name);
   return {
