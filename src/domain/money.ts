@@ -76,7 +76,11 @@ function boundedCents(
   return ok(cents as AudCents);
 }
 
-function parseAudCentsChecked(text: string, options: ParseMoneyOptions): Result<AudCents, MoneyErrorCode> {
+/** The reference reading (regex, then the checks in order): what the fast path must agree with. */
+export function parseAudCentsChecked(
+  text: string,
+  options: ParseMoneyOptions,
+): Result<AudCents, MoneyErrorCode> {
   // A decimal (digits, at most one point) cannot fail the blank, space, exponent or sign checks, so
   // those only run, in their order, for text that is not one.
   const match = DECIMAL.exec(text);

@@ -178,7 +178,7 @@ function twoDigits(s: string, i: number): number {
  * feed. The calendar arithmetic below covers the usual shapes; 24:00, a fraction of other than 3
  * digits and the years 0000 and 9999 are left to `Date`, which reads them as the ECMAScript date format.
  */
-function utcIsoOf(iso: string): string | undefined {
+export function utcIsoOf(iso: string): string | undefined {
   const n = iso.length;
   if (n < 17) return undefined;
   const century = twoDigits(iso, 0);
