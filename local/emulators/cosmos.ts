@@ -1,6 +1,10 @@
 import { CosmosClient } from '@azure/cosmos';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+// The one import of the app (justified): the emulator provisions the app's containers as Bicep does in
+// Azure, from the single list that infra tests check Bicep against (tests/unit/infraBicep.unit.test.ts).
+// A copy here would be a third definition of partition and unique keys to keep in step.
+// eslint-disable-next-line no-restricted-imports
 import { ensureContainers } from '../../src/adapters/cosmos/containers';
 import { trustEmulatorCertificate } from './cosmosTls';
 import type { CosmosWorkerData, CosmosWorkerReply } from './cosmosWorker';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
-import { creditSchema, type Credit } from '../../src/adapters/points/contract';
+import { creditSchema, type Credit } from './contract';
 
 const storedSchema = z.object({ key: z.string(), fingerprint: z.string(), credit: creditSchema });
 const fileSchema = z.object({ credits: z.array(storedSchema) });

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { creditRequestSchema } from '../../src/adapters/points/contract';
+import { creditRequestSchema } from './contract';
 import type { CreditStore } from './creditStore';
 import { drawFault, type Faults } from './faults';
 import { parseJson, readBody, sendJson, sleep } from './http';

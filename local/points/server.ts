@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { Credit } from '../../src/adapters/points/contract';
+import type { Credit } from './contract';
 import { CreditStore } from './creditStore';
 import { emptyStats, handleCredit, type CreditStats } from './creditsRoute';
 import {
