@@ -18,6 +18,8 @@ module.exports = {
   projects: [
     tier('unit'),
     tier('int'),
+    // local/interceptions.ts exercised against the installed SDKs (npm run test:canary before an upgrade)
+    tier('canary'),
     // each e2e file runs the whole runtime (node .local/e2e-dist/local/start.js) in a child process;
     // globalSetup compiles it once, so a fresh clone needs no prior build
     tier('e2e', { globalSetup: '<rootDir>/tests/support/e2eGlobalSetup.ts', testTimeout: 180_000 }),

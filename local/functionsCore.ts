@@ -1,4 +1,4 @@
-import Module from 'node:module';
+import { supplyFunctionsCore } from './interceptions';
 
 /** A binding as `@azure/functions` v4 hands it to the worker (keyed by binding name in `bindings`). */
 export interface CoreBinding {
@@ -119,13 +119,7 @@ let installed = false;
 export function installFunctionsCore(log: (message: string) => void = () => undefined): Registry {
   const registry = currentRegistry();
   if (installed) return registry;
-  const core = coreApiFor(registry, log);
-  const proto = Module.prototype as unknown as { require: (id: string) => unknown };
-  proto.require = new Proxy(proto.require, {
-    apply(target, thisArg, args: [string]) {
-      return args[0] === '@azure/functions-core' ? core : Reflect.apply(target, thisArg, args);
-    },
-  });
+  supplyFunctionsCore(coreApiFor(registry, log));
   installed = true;
   return registry;
 }

@@ -7,4 +7,4 @@ const tier = (name) => ({
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/jestFunctionsCore.ts' },
   testMatch: [`<rootDir>/tests/**/*.${name}.test.ts`],
 });
-module.exports = { projects: [tier('unit'), tier('int')] };
+module.exports = { projects: [tier('unit'), tier('int'), tier('canary')] };

@@ -1,5 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import { timeSpan, type TimerSettings } from './longTimer';
+import { sdkSequenceNumber } from '../interceptions';
 import { flattenActions } from './planner';
 import {
   actionSchema,
@@ -42,13 +43,6 @@ export function orchestrationTrigger(args: OrchestratorTriggerArgs): Record<stri
     maximumShortTimerDuration: timeSpan(args.timers.maxShortMs),
     defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
   };
-}
-
-/** The SDK's task-id counter, read to check the engine's id model (an internal field, read-only). */
-function sdkSequenceNumber(context: InvocationContext): number | undefined {
-  const df = (context as unknown as { df?: { taskOrchestratorExecutor?: { sequenceNumber?: unknown } } }).df;
-  const value = df?.taskOrchestratorExecutor?.sequenceNumber;
-  return typeof value === 'number' ? value : undefined;
 }
 
 function failureFrom(error: unknown): EpisodeOutcome {

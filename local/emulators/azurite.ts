@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { azuriteInternals } from '../interceptions';
 
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
@@ -71,12 +72,7 @@ function holdWritesUntilSaved(httpServer: Server, save: () => Promise<void>): vo
  */
 export async function startAzurite(location: string, port: number): Promise<RunningAzurite> {
   mkdirSync(location, { recursive: true });
-  /* eslint-disable @typescript-eslint/no-require-imports -- azurite ships no types for its server classes */
-  const BlobServer = (require('azurite/dist/src/blob/BlobServer') as { default: BlobServerCtor }).default;
-  const BlobConfiguration = (
-    require('azurite/dist/src/blob/BlobConfiguration') as { default: BlobConfigurationCtor }
-  ).default;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { BlobServer, BlobConfiguration } = azuriteInternals<BlobServerCtor, BlobConfigurationCtor>();
   const persistence = [
     { locationId: 'Default', locationPath: join(location, '__blobstorage__'), maxConcurrency: 10 },
   ];

@@ -1,3 +1,4 @@
+import { cosmosServerInternals } from '../interceptions';
 import { CosmosJournal, PERSISTED_KINDS, type CosmosKind } from './cosmosJournal';
 
 type Data = Record<string, unknown>;
@@ -78,12 +79,10 @@ function restore(account: AccountLike, journal: CosmosJournal): void {
 export function installCosmosPersistence(): void {
   if (installed) return;
   installed = true;
-  /* eslint-disable @typescript-eslint/no-require-imports -- patching the emulator's internal classes */
-  const itemsModule = require('@vercel/cosmosdb-server/lib/account/items') as {
-    default: { prototype: ItemsProto };
-  };
-  const accountModule = require('@vercel/cosmosdb-server/lib/account') as { default: AccountCtor };
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { items: itemsModule, account: accountModule } = cosmosServerInternals<
+    { prototype: ItemsProto },
+    AccountCtor
+  >();
   const proto = itemsModule.default.prototype;
   const original = {
     create: proto.create,

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SharedNow } from '../host/sharedNow';
 import { openDb } from '../host/sqlite';
-import { installVirtualDate } from '../virtualDate';
+import { installVirtualDate } from '../interceptions';
 import { CosmosJournal } from './cosmosJournal';
 import { bindNextAccount, installCosmosPersistence } from './cosmosPersistence';
 

@@ -1,26 +1,6 @@
-import { dirname } from 'node:path';
+import { interceptDurableAxios, type AxiosConfigLike } from '../interceptions';
 import type { HostDurableEngine } from './types';
 import { WEBHOOK_PREFIX } from '../durable/clientData';
-
-interface AxiosConfigLike {
-  url?: string;
-  baseURL?: string;
-  method?: string;
-  data?: unknown;
-  headers?: { toJSON?: () => Record<string, unknown> } & Record<string, unknown>;
-  validateStatus?: (status: number) => boolean;
-}
-interface AxiosLike {
-  defaults: { adapter?: unknown };
-  getAdapter(adapter: unknown): (config: AxiosConfigLike) => Promise<unknown>;
-  AxiosError: new (
-    message: string,
-    code: string,
-    config: unknown,
-    request: unknown,
-    response: unknown,
-  ) => Error;
-}
 
 /**
  * Serves the durable client's requests to this host's own Durable Functions HTTP API in process.
@@ -33,12 +13,9 @@ interface AxiosLike {
  * on the axios that durable-functions loads, as a default, so the app's code is unchanged.
  */
 export function installInProcessDurableClient(baseUrl: string, engine: HostDurableEngine): () => void {
-  const axios = durableFunctionsAxios();
-  const previous = axios.defaults.adapter;
-  const http = axios.getAdapter(previous ?? ['http']);
   const origin = new URL(baseUrl).origin;
   const prefix = `${origin}${WEBHOOK_PREFIX}/`;
-  axios.defaults.adapter = async (config: AxiosConfigLike): Promise<unknown> => {
+  return interceptDurableAxios((axios, http) => async (config: AxiosConfigLike): Promise<unknown> => {
     const url = new URL(config.url ?? '', config.baseURL);
     if (!url.href.startsWith(prefix)) return http(config);
     const headers: Record<string, string> = {};
@@ -72,15 +49,5 @@ export function installInProcessDurableClient(baseUrl: string, engine: HostDurab
       response.request,
       response,
     );
-  };
-  return () => {
-    axios.defaults.adapter = previous;
-  };
-}
-
-/** The axios module durable-functions itself resolves (the app may carry another copy elsewhere). */
-function durableFunctionsAxios(): AxiosLike {
-  const from = dirname(require.resolve('durable-functions/package.json'));
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(require.resolve('axios', { paths: [from] })) as AxiosLike;
+  });
 }

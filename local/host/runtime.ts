@@ -5,7 +5,7 @@ import { createDurableEngine, type DurableEngine } from '../durable';
 import { startEmulators } from '../emulators';
 import { assertPortFree, pickFreePort } from '../emulators/ports';
 import { installFunctionsCore, type Registry } from '../functionsCore';
-import { installVirtualDate } from '../virtualDate';
+import { installVirtualDate } from '../interceptions';
 import { LocalNamespace } from './broker';
 import { lockDataDir } from './dataDirLock';
 import { installInProcessDurableClient } from './durableTransport';

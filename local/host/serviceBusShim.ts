@@ -1,4 +1,4 @@
-import Module from 'node:module';
+import { supplyServiceBus } from '../interceptions';
 import type { NewMessage } from './messageStore';
 import { MAX_MESSAGE_BYTES, messageBytes } from './messageSize';
 
@@ -130,10 +130,5 @@ export function installServiceBusShim(broker: LocalBroker): void {
   const first = shim === undefined;
   shim = createServiceBusModule(broker);
   if (!first) return;
-  const proto = Module.prototype as unknown as { require: (id: string) => unknown };
-  proto.require = new Proxy(proto.require, {
-    apply(target, thisArg, args: [string]) {
-      return args[0] === '@azure/service-bus' && shim ? shim : Reflect.apply(target, thisArg, args);
-    },
-  });
+  supplyServiceBus(() => shim);
 }

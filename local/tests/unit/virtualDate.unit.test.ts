@@ -1,4 +1,4 @@
-import { installVirtualDate } from '../../virtualDate';
+import { installVirtualDate } from '../../interceptions';
 
 // In virtual-clock mode the app's own clock reads must follow the host's clock (docs/local-runtime.md).
 describe('installVirtualDate', () => {
