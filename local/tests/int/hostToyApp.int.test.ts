@@ -21,6 +21,10 @@ interface ToyEvent {
   [key: string]: unknown;
 }
 
+// Each case starts Azurite, the engine and the host in this process; on a loaded 2-core machine a case can
+// take well over jest's default 5 s without anything being wrong, so the file allows a minute per case.
+jest.setTimeout(60_000);
+
 const START = Date.parse('2026-11-25T00:00:00Z');
 const lines: string[] = [];
 let dataDir: string;
