@@ -1,3 +1,4 @@
+import { seededRandom } from '../../local/durable/delivery';
 import type { ModelObservation } from './referenceModel';
 import {
   CampaignDays,
@@ -8,18 +9,6 @@ import {
   type Status,
   type Tx,
 } from './e2eTransactions';
-
-/** mulberry32: a seeded generator, so a failing run is reproduced from its seed. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface RandomCohort {
   memberIds: string[];
@@ -46,7 +35,7 @@ export function randomCohort(
   lastDay: number,
   enrolDayOf: (i: number) => number = () => 0,
 ): RandomCohort {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const realtime = new Map<number, Message[]>();
