@@ -11,6 +11,16 @@ export class ApiError extends Error {
   }
 }
 
+/** The money totals every progress answer carries (openapi `Progress`, `MemberDetail.progress`), in integer cents. */
+export interface Totals {
+  targetCents: number;
+  progressCents: number;
+  confirmedCents: number;
+  pendingCents: number;
+  remainingCents: number;
+  atRisk: boolean;
+}
+
 interface Problem {
   code?: unknown;
   detail?: unknown;

@@ -1,22 +1,16 @@
 // The member view (GET /api/me/progress): what the app shows a member, at phone width.
-import { getJson, postJson } from './api';
+import { getJson, postJson, type Totals } from './api';
 import { confetti } from './confetti';
 import { errorBox, facts, h, render, show } from './dom';
 import { daysLeft, formatAud, formatInstant, formatLocalDate, formatPoints, percentOf } from './format';
 
-interface Progress {
+interface Progress extends Totals {
   memberId: string;
   state: string;
   timeZone: string;
   windowClosesAt: string;
   evaluationAt: string;
   lastGraceDate: string;
-  targetCents: number;
-  progressCents: number;
-  confirmedCents: number;
-  pendingCents: number;
-  remainingCents: number;
-  atRisk: boolean;
   celebrations: { kind: 'TARGET_REACHED' | 'REWARD_ISSUED'; raisedAt: string }[];
   decision: { outcome: string; decidedAt: string } | null;
   reward: { status: string; points: number; issuedAt?: string } | null;

@@ -1,7 +1,7 @@
 // The ops console: one page per question ops answer every day, each reading the existing ops API.
 // Routes live in the hash (#/member/M-1, #/quarantine?source=FEED, #/feeds/2026-11-26, #/funnel,
 // #/export), so links can be shared and the back button works.
-import { getJson, getText, postJson } from './api';
+import { getJson, getText, postJson, type Totals } from './api';
 import { empty, errorBox, facts, h, render, show, table } from './dom';
 import { formatAud, formatInstant, formatLocalDate, formatPoints } from './format';
 import { parseCsv } from './csv';
@@ -60,14 +60,8 @@ interface MemberDetail {
     config: { timeZone?: string; withdrawalPolicy?: string; targetAudCents?: number; rewardPoints?: number };
     window: { windowClosesAt: string; lastGraceDate: string; evaluationAt: string };
   };
-  progress: {
+  progress: Totals & {
     state: string;
-    targetCents: number;
-    progressCents: number;
-    confirmedCents: number;
-    pendingCents: number;
-    remainingCents: number;
-    atRisk: boolean;
     asOf: string;
   };
   timeline: TimelineEntry[];
