@@ -22,8 +22,8 @@ interface ToyEvent {
 }
 
 // Each case starts Azurite, the engine and the host in this process; on a loaded 2-core machine a case can
-// take well over jest's default 5 s without anything being wrong, so the file allows a minute per case.
-jest.setTimeout(60_000);
+// take well over jest's default 5 s without anything being wrong, so the file allows two minutes per case and 45 s per wait for idle.
+jest.setTimeout(120_000);
 
 const START = Date.parse('2026-11-25T00:00:00Z');
 const lines: string[] = [];
@@ -58,7 +58,7 @@ const admin = async (
   return { status: res.status, json: await res.json() };
 };
 const idle = async (): Promise<void> =>
-  expect((await admin('GET', '/_local/idle?timeoutMs=10000')).status).toBe(200);
+  expect((await admin('GET', '/_local/idle?timeoutMs=45000')).status).toBe(200);
 const eventsOf = (kind: string, id?: string): ToyEvent[] =>
   events.filter(
     (e) => e.kind === kind && (id === undefined || (e['message'] as { id?: string } | undefined)?.id === id),
