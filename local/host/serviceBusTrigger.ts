@@ -145,9 +145,13 @@ export class ServiceBusTriggers {
     const next = this.opts.store.nextVisibleAt(queue);
     clearTimeout(this.wakeups.get(queue));
     this.wakeups.delete(queue);
-    // a message visible already but not leased waits for a free slot: the delivery ending frees it and pumps
-    if (next === null || !this.running || next <= wallClockMs()) return;
-    const timer = setTimeout(() => this.pump(queue), next - wallClockMs());
+    if (next === null || !this.running) return;
+    // A message visible already but not leased waits for a free slot: the delivery ending frees it and
+    // pumps. With a slot free it became visible after the lease (a redelivery's short delay passing on a
+    // loaded machine): nothing else would pump, so pump again at once.
+    const free = (this.inFlight.get(queue) ?? 0) < (this.opts.maxConcurrentCalls ?? 16);
+    if (next <= wallClockMs() && !free) return;
+    const timer = setTimeout(() => this.pump(queue), Math.max(0, next - wallClockMs()));
     this.wakeups.set(queue, timer);
   }
 

@@ -114,3 +114,41 @@ describe('local Service Bus queue across a crash', () => {
     db.close();
   });
 });
+
+describe('local Service Bus redelivery on a loaded machine', () => {
+  it('delivers a failed message again when its redelivery delay passes before the next wake-up is set', async () => {
+    const db = openDb(join(dir, 'host.sqlite'));
+    // A lease that finds nothing takes longer than the redelivery delay, as under load: the abandoned
+    // message becomes visible between the lease and the wake-up, with no delivery left in flight to pump.
+    class SlowStore extends QueueStore {
+      override lease(queue: string, max: number, nowWallMs: number): ReturnType<QueueStore['lease']> {
+        const leased = super.lease(queue, max, nowWallMs);
+        if (leased.length === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        return leased;
+      }
+    }
+    const store = new SlowStore(db);
+    const deliveries: number[] = [];
+    const registry = queueFunction(async (_body, ctx) => {
+      const count = (ctx as { triggerMetadata: { deliveryCount: number } }).triggerMetadata.deliveryCount;
+      deliveries.push(count);
+      if (count < 3) throw new Error(`fails delivery ${count}`);
+    });
+    const triggers = new ServiceBusTriggers(registry.functions, {
+      store,
+      invoker: createInvoker(registry, () => undefined),
+      clock: virtualClock(START),
+      log: () => undefined,
+      redeliveryDelayMs: 5,
+    });
+    triggers.start();
+    triggers.publish('card-transactions', { messageId: 'T-9:SETTLED', body: '{}' });
+    const settled = await Promise.race([
+      triggers.whenIdle().then(() => true),
+      new Promise<boolean>((r) => setTimeout(() => r(false), 5_000)),
+    ]);
+    await triggers.stop();
+    db.close();
+    expect({ settled, deliveries }).toEqual({ settled: true, deliveries: [1, 2, 3] });
+  });
+});
