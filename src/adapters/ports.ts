@@ -96,15 +96,22 @@ export interface QuarantinePage {
   continuation?: string;
 }
 
+/** What an ops listing of the quarantine narrows by; every filter is applied by the store, not after it. */
+export interface QuarantineQuery {
+  source?: QuarantineSource;
+  /** An exact reason code, e.g. `TX.BAD_AUD_AMOUNT`. */
+  reason?: string;
+  memberId?: string;
+  /** `UNRESOLVED` (the default of the HTTP listing) or `RESOLVED`; absent: both. */
+  resolution?: 'UNRESOLVED' | 'RESOLVED';
+  limit: number;
+  continuation?: string;
+}
+
 /** Rejected messages and rows, kept for ops. */
 export interface QuarantineRepository {
   put(item: QuarantineInput): Promise<'CREATED' | 'ALREADY_DONE'>;
-  list(query: {
-    source?: QuarantineSource;
-    limit: number;
-    continuation?: string;
-    unresolvedOnly?: boolean;
-  }): Promise<QuarantinePage>;
+  list(query: QuarantineQuery): Promise<QuarantinePage>;
   /** Unresolved FEED rows of a business date (every version), for a correction to resolve. */
   listUnresolvedFeedRows(businessDate: string): Promise<QuarantineItem[]>;
   /** Items recorded for one member (any source), newest first, at most `limit`. */

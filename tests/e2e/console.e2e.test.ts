@@ -163,6 +163,16 @@ describe('the ops console', () => {
     expect(await row.getByRole('link', { name: new RegExp(days.date(0)) }).count()).toBe(1);
     await browser.screenshot(page, 'ops-quarantine');
 
+    // And filtering by member and reason code shows that member's row only: the API filters, not the page
+    await page.goto(
+      `${rt.baseUrl}/api/console/ops#/quarantine?source=FEED&member=${M.redrive}&reason=tx.bad_aud_amount`,
+    );
+    await page.getByRole('row').filter({ hasText: M.redrive }).waitFor();
+    expect(await page.getByRole('row').filter({ hasText: M.held }).count()).toBe(0);
+    expect(await page.getByText('1 item(s).').count()).toBe(1);
+    await page.goto(`${rt.baseUrl}/api/console/ops#/quarantine?source=FEED`);
+    await row.waitFor();
+
     // And the member page shows the hold, the member's quarantined row and no decision
     await row.getByRole('link', { name: M.held }).click();
     await page.getByTestId('state').waitFor();

@@ -5,6 +5,7 @@ import { CONTAINER_DEFINITIONS, ensureContainers } from '../../src/adapters/cosm
 import { DEFAULT_THROTTLE } from '../../src/adapters/cosmos/throttle';
 import { memoryRepositories } from '../support/memory';
 import type { Repositories } from '../../src/adapters/ports';
+import { quarantineId } from '../../src/adapters/documents/quarantine';
 import { aDecision, anEnrolment, CAMPAIGN } from '../support/cosmosFixtures';
 import { startTestCosmos, type TestCosmos } from '../support/cosmosServer';
 
@@ -252,9 +253,47 @@ describe.each(implementations)('%s repositories', (_name, make) => {
       expect(await repos.quarantine.resolve('FEED:missing', 'x', '2026-11-27T00:00:00.000Z')).toBe(
         'NOT_FOUND',
       );
-      const unresolved = await repos.quarantine.list({ source: 'FEED', limit: 10, unresolvedOnly: true });
+      const unresolved = await repos.quarantine.list({ source: 'FEED', limit: 10, resolution: 'UNRESOLVED' });
       expect(unresolved.items.map((i) => i.id)).not.toContain(id);
       expect(unresolved.items).toHaveLength(4);
+    });
+
+    it('narrows by reason, member and resolution in the query, so a filter reaches every page', async () => {
+      for (let line = 2; line <= 9; line++)
+        await repos.quarantine.put({
+          ...item,
+          key: `2026-11-24:v1:${line}`,
+          source: 'FEED',
+          line,
+          memberId: line % 2 === 0 ? 'M-EVEN' : 'M-ODD',
+          reason: line <= 5 ? 'TX.BAD_AUD_AMOUNT' : 'ROW.COLUMN_COUNT',
+        });
+      await repos.quarantine.resolve(
+        quarantineId('FEED', '2026-11-24:v1:2'),
+        'corrected file v2',
+        '2026-11-26T00:00:00.000Z',
+      );
+      const all = async (query: Omit<Parameters<typeof repos.quarantine.list>[0], 'limit'>) => {
+        const lines: number[] = [];
+        let continuation: string | undefined;
+        do {
+          const page = await repos.quarantine.list({
+            ...query,
+            limit: 1,
+            ...(continuation ? { continuation } : {}),
+          });
+          lines.push(...page.items.map((i) => i.line ?? 0));
+          continuation = page.continuation;
+        } while (continuation);
+        return lines.sort();
+      };
+      expect(await all({ memberId: 'M-EVEN' })).toEqual([2, 4, 6, 8]);
+      expect(await all({ source: 'FEED', reason: 'TX.BAD_AUD_AMOUNT' })).toEqual([2, 3, 4, 5]);
+      expect(
+        await all({ reason: 'TX.BAD_AUD_AMOUNT', memberId: 'M-EVEN', resolution: 'UNRESOLVED' }),
+      ).toEqual([4]);
+      expect(await all({ resolution: 'RESOLVED' })).toEqual([2]);
+      expect(await all({ reason: 'TX.BAD_AMOUNT' })).toEqual([]);
     });
   });
 });

@@ -642,7 +642,7 @@ describe('ops endpoints', () => {
       raw: 'T-7,M-1,LOAD,…',
       receivedAt: NOW,
     });
-    const [row] = (await app.repos.quarantine.list({ limit: 10, unresolvedOnly: true })).items;
+    const [row] = (await app.repos.quarantine.list({ limit: 10, resolution: 'UNRESOLVED' })).items;
     await app.client.signalMember('M-1', 'hold', {
       ref: row?.id ?? '',
       businessDate: '2026-11-26',
@@ -655,8 +655,8 @@ describe('ops endpoints', () => {
     await redrive('M-1');
 
     // Then the row no longer shows as unresolved, and says when and by what it was resolved
-    expect((await app.repos.quarantine.list({ limit: 10, unresolvedOnly: true })).items).toEqual([]);
-    const [resolved] = (await app.repos.quarantine.list({ limit: 10, unresolvedOnly: false })).items;
+    expect((await app.repos.quarantine.list({ limit: 10, resolution: 'UNRESOLVED' })).items).toEqual([]);
+    const [resolved] = (await app.repos.quarantine.list({ limit: 10 })).items;
     expect(resolved).toMatchObject({
       resolvedAt: expect.any(String),
       resolution: expect.stringMatching(/^released by re-drive of M-1 \(ops /),
@@ -757,6 +757,59 @@ describe('ops endpoints', () => {
 
       // Then the page is empty
       expect(answer).toMatchObject({ status: 200, body: { items: [] } });
+    });
+
+    it('filters by reason code, member and resolution across pages', async () => {
+      // Given a fourth item of a member, resolved
+      await app.repos.quarantine.put({
+        key: '2026-11-24:v1:7',
+        source: 'FEED',
+        reason: 'TX.BAD_AUD_AMOUNT',
+        detail: 'audAmount: not a decimal',
+        memberId: 'M-Q',
+        line: 7,
+        raw: { file: 'f.csv', line: 7, text: 'x' },
+        receivedAt: NOW,
+      });
+      const list = async (query: Record<string, string>) => {
+        const ids: string[] = [];
+        let token: string | undefined;
+        do {
+          const answer = await opsGet(opsQuarantine, 'ops/quarantine', 'ops/quarantine', {
+            query: { ...query, limit: '1', ...(token ? { continuationToken: token } : {}) },
+          });
+          expect(answer.status).toBe(200);
+          const body = answer.body as { items: { id: string }[]; continuationToken?: string };
+          ids.push(...body.items.map((i) => i.id));
+          token = body.continuationToken;
+        } while (token);
+        return ids;
+      };
+
+      // When ops narrow by reason, by member and by resolution
+      const schema = await list({ reason: 'MESSAGE.SCHEMA' });
+      const member = await list({ memberId: 'M-Q' });
+      const id = member[0] ?? '';
+      await app.repos.quarantine.resolve(id, 'corrected file v2', NOW);
+      const resolved = await list({ resolvedOnly: 'true' });
+      const unresolvedOfMember = await list({ memberId: 'M-Q' });
+
+      // Then each answer holds exactly the matching items
+      expect(schema).toHaveLength(2);
+      expect(member).toEqual([id]);
+      expect(resolved).toEqual([id]);
+      expect(unresolvedOfMember).toEqual([]);
+    });
+
+    it('answers 400 to resolvedOnly with unresolvedOnly=true and to a reason that is no code', async () => {
+      const queries: Record<string, string>[] = [
+        { resolvedOnly: 'true', unresolvedOnly: 'true' },
+        { reason: "x' OR 1=1" },
+      ];
+      for (const query of queries) {
+        const answer = await opsGet(opsQuarantine, 'ops/quarantine', 'ops/quarantine', { query });
+        expect(answer).toMatchObject({ status: 400, body: { code: 'REQUEST.VALIDATION' } });
+      }
     });
 
     it('answers 400 to a continuation token it did not issue, or issued for another filter', async () => {

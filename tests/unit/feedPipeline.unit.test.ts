@@ -191,7 +191,7 @@ describe('feed pipeline: verification before effect', () => {
     expect(await h.ingest(v2)).toMatchObject({ kind: 'COMPLETED' });
 
     // Then only version 2's bad row is unresolved; version 1's says when and by which run it was resolved
-    const unresolved = (await h.quarantine.list({ limit: 10, unresolvedOnly: true })).items;
+    const unresolved = (await h.quarantine.list({ limit: 10, resolution: 'UNRESOLVED' })).items;
     expect(unresolved.map((i) => i.transactionId)).toEqual(['T-3']);
     const all = (await h.quarantine.list({ limit: 10 })).items;
     expect(all.find((i) => i.transactionId === 'T-2')).toMatchObject({

@@ -21,12 +21,19 @@ export function cosmosQuarantineRepository(container: Container): QuarantineRepo
       return (await createDoc(container, item)) === 'CREATED' ? 'CREATED' : 'ALREADY_DONE';
     },
 
-    async list({ source, limit, continuation, unresolvedOnly }) {
-      const filters = [
-        source ? 'c.source = @s' : '',
-        unresolvedOnly ? 'NOT IS_DEFINED(c.resolvedAt)' : '',
-      ].filter(Boolean);
-      const parameters: SqlParameter[] = source ? [{ name: '@s', value: source }] : [];
+    async list({ source, reason, memberId, resolution, limit, continuation }) {
+      const filters: string[] = [];
+      const parameters: SqlParameter[] = [];
+      const equal = (field: string, value: string | undefined): void => {
+        if (value === undefined) return;
+        filters.push(`c.${field} = @${field}`);
+        parameters.push({ name: `@${field}`, value });
+      };
+      equal('source', source);
+      equal('reason', reason);
+      equal('memberId', memberId);
+      if (resolution === 'UNRESOLVED') filters.push('NOT IS_DEFINED(c.resolvedAt)');
+      if (resolution === 'RESOLVED') filters.push('IS_DEFINED(c.resolvedAt)');
       const query = `SELECT * FROM c${filters.length ? ` WHERE ${filters.join(' AND ')}` : ''}`;
       const iterator = container.items.query(
         { query, parameters },

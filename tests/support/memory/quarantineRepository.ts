@@ -19,9 +19,14 @@ export function memoryQuarantineRepository(): QuarantineRepository {
       items.set(item.id, item);
       return 'CREATED';
     },
-    async list({ source, limit, continuation, unresolvedOnly }) {
+    async list({ source, reason, memberId, resolution, limit, continuation }) {
       const matching = [...items.values()].filter(
-        (i) => (!source || i.source === source) && (!unresolvedOnly || !i.resolvedAt),
+        (i) =>
+          (!source || i.source === source) &&
+          (!reason || i.reason === reason) &&
+          (!memberId || i.memberId === memberId) &&
+          (resolution !== 'UNRESOLVED' || !i.resolvedAt) &&
+          (resolution !== 'RESOLVED' || Boolean(i.resolvedAt)),
       );
       const start = continuation ? Number(continuation) : 0;
       const page = matching.slice(start, start + limit);

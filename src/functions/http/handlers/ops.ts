@@ -134,32 +134,55 @@ export async function opsFunnel(request: HttpRequest, deps: HttpDeps): Promise<H
   return json(200, { campaignId: settings.campaign.campaignId, asOf: at, counts });
 }
 
-const quarantineQuery = z.object({
-  source: z.enum(['REALTIME', 'FEED']).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  continuationToken: z.string().min(1).optional(),
-  unresolvedOnly: z.enum(['true', 'false']).default('true'),
-});
+const flag = z.enum(['true', 'false']);
+const quarantineQuery = z
+  .object({
+    source: z.enum(['REALTIME', 'FEED']).optional(),
+    reason: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]*(\.[A-Z0-9_]+)*$/, 'a reason code, e.g. TX.BAD_AUD_AMOUNT')
+      .max(64)
+      .optional(),
+    memberId: z.string().min(1).max(64).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    continuationToken: z.string().min(1).optional(),
+    unresolvedOnly: flag.optional(),
+    resolvedOnly: flag.default('false'),
+  })
+  .refine((q) => !(q.resolvedOnly === 'true' && q.unresolvedOnly === 'true'), {
+    path: ['resolvedOnly'],
+    message: 'cannot be combined with unresolvedOnly=true',
+  });
 
 /**
- * GET /api/ops/quarantine: rejected messages and feed rows, paged. The store's own continuation is
- * wrapped in a token bound to the filter, so a garbage or foreign token is a 400, never a 500 from Cosmos.
+ * GET /api/ops/quarantine: rejected messages and feed rows, paged, narrowed by source, exact reason code,
+ * member and resolution in the store's query (so a filter reaches every matching item, not only the
+ * newest page). The store's own continuation is wrapped in a token bound to the filter, so a garbage or
+ * foreign token is a 400, never a 500 from Cosmos.
  */
 export async function opsQuarantine(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
   const caller = requireRole(request, 'ops');
   if (!caller.ok) return caller.response;
   const query = readQuery(request, quarantineQuery);
   if (!query.ok) return query.response;
-  const { source, limit, continuationToken, unresolvedOnly } = query.value;
-  const scope = `ops/quarantine?source=${source ?? ''}&unresolvedOnly=${unresolvedOnly}`;
+  const { source, reason, memberId, limit, continuationToken, unresolvedOnly, resolvedOnly } = query.value;
+  const resolution =
+    resolvedOnly === 'true' ? 'RESOLVED' : (unresolvedOnly ?? 'true') === 'true' ? 'UNRESOLVED' : undefined;
+  const scope =
+    `ops/quarantine?source=${source ?? ''}&unresolvedOnly=${unresolvedOnly ?? 'true'}` +
+    (reason ? `&reason=${reason}` : '') +
+    (memberId ? `&memberId=${encodeURIComponent(memberId)}` : '') +
+    (resolvedOnly === 'true' ? '&resolvedOnly=true' : '');
   const continuation = continuationToken
     ? decodeContinuation(scope, continuationToken, z.string().min(1))
     : undefined;
   if (continuationToken && !continuation) return badContinuation();
   const page = await deps.services.repos.quarantine.list({
     limit,
-    unresolvedOnly: unresolvedOnly === 'true',
     ...(source ? { source } : {}),
+    ...(reason ? { reason } : {}),
+    ...(memberId ? { memberId } : {}),
+    ...(resolution ? { resolution } : {}),
     ...(continuation ? { continuation } : {}),
   });
   return json(200, {
