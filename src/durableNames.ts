@@ -3,7 +3,37 @@ import { FEED_GET_WATERMARK_ACTIVITY } from './feed/names';
 /** Names of durable functions, defined once (docs/contracts.md). Changing one breaks running instances. */
 export const MEMBER_ENTITY = 'member';
 export const OUTBOX_ENTITY = 'notificationOutbox';
-export const OUTBOX_KEY = 'global';
+
+/**
+ * The outbox is sharded by member hash: entity `notificationOutbox@shard-NN`, drained by orchestration
+ * `notifyDispatch:shard-NN`. A member always maps to the same shard, so its notifications keep their order.
+ * A constant, not a setting: changing it re-maps members, and entries queued under the old count would sit
+ * in shards nothing drains (raise it only with a drain of the old shards, docs/operations.md).
+ */
+export const NOTIFY_SHARDS = 16;
+export const NOTIFY_DISPATCH_ORCHESTRATOR = 'notifyDispatch';
+export const NOTIFY_DRAIN_ACTIVITY = 'notifyDrainShard';
+
+/** `shard-00` … `shard-15`. */
+export const NOTIFY_SHARD_KEYS: readonly string[] = Array.from(
+  { length: NOTIFY_SHARDS },
+  (_, i) => `shard-${String(i).padStart(2, '0')}`,
+);
+
+/** The member's outbox shard: FNV-1a (32 bit) of the member id, modulo NOTIFY_SHARDS. Stable across hosts. */
+export function notifyShardOf(memberId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < memberId.length; i += 1) {
+    hash ^= memberId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return NOTIFY_SHARD_KEYS[hash % NOTIFY_SHARDS] ?? 'shard-00';
+}
+
+/** One dispatch instance per shard at a time; ops find it in the Monitor by shard. */
+export function notifyDispatchInstanceId(shard: string): string {
+  return `${NOTIFY_DISPATCH_ORCHESTRATOR}:${shard}`;
+}
 
 export const MEMBER_CAMPAIGN_ORCHESTRATOR = 'memberCampaign';
 

@@ -106,10 +106,9 @@ param monitorAppRole string = 'ops'
 @description('Durable Functions Monitor package (standalone, .NET isolated), pinned to a version.')
 param monitorPackageUrl string = 'https://www.nuget.org/api/v2/package/DurableFunctionsMonitor.DotNetIsolated/6.7.3'
 
-@description('Cron (six fields) of the reward sweep and of the notification dispatcher.')
+@description('Cron (six fields) of the reward sweep (also the notification outbox safety net). Notifications have no timer: the functions that signal members wake the dispatch.')
 param schedules object = {
   sweep: '0 */15 * * * *'
-  notify: '*/10 * * * * *'
 }
 
 @description('Rows per feed-ingestion chunk (one activity call each).')
@@ -257,7 +256,6 @@ module functionApp 'modules/functionApp.bicep' = {
       pointsApiKeySecretUri: keyVault.outputs.pointsApiKeySecretUri
       pointsApiTimeoutMs: pointsApiTimeoutMs
       sweepSchedule: schedules.sweep
-      notifySchedule: schedules.notify
       feedChunkRows: feedChunkRows
     }
   }

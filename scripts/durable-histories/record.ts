@@ -20,6 +20,9 @@ async function main(): Promise<void> {
       feedStartDate: process.env['CAMPAIGN_FEED_START_DATE'] ?? '2026-11-01',
     });
     if (!ok) throw new Error('the demo did not end as expected; not recording');
+    // Let work the demo's last steps woke finish (a notification dispatch waits 2 s of virtual time).
+    await runtime.client.admin('POST', '/_local/clock/advance', { by: '1m' });
+    await runtime.client.admin('GET', '/_local/idle?timeoutMs=120000');
   } finally {
     await runtime.stop();
   }

@@ -4,8 +4,10 @@ import type { Enrolment } from '../domain';
 import {
   MEMBER_CAMPAIGN_ORCHESTRATOR,
   MEMBER_ENTITY,
+  NOTIFY_DISPATCH_ORCHESTRATOR,
+  notifyDispatchInstanceId,
+  notifyShardOf,
   OUTBOX_ENTITY,
-  OUTBOX_KEY,
   type MemberOperation,
 } from '../durableNames';
 import type { MemberEntityState } from '../entities/memberOperations';
@@ -24,8 +26,15 @@ export interface InstanceStatus {
 export interface CampaignClient {
   readMember(memberId: string): Promise<MemberEntityState | undefined>;
   signalMember(memberId: string, operation: MemberOperation, input: unknown): Promise<void>;
-  readOutbox(): Promise<OutboxIndex>;
+  /** One shard's index (`shard-NN`). */
+  readOutbox(shard: string): Promise<OutboxIndex>;
+  /** Signals the member's shard of the index. */
   signalOutbox(operation: 'add' | 'remove', input: { memberId: string; ids: string[] }): Promise<void>;
+  /**
+   * Starts the `notifyDispatch` orchestration of each given shard unless it is running (a running one
+   * drains until it finds its shard empty, so it also picks up what this caller queued).
+   */
+  wakeDispatch(shards: Iterable<string>): Promise<void>;
   status(instanceId: string): Promise<InstanceStatus | null>;
   /** Starts the member's instance unless it exists; with `restartIfIdle`, also restarts a finished one. */
   ensureCampaign(
@@ -62,12 +71,27 @@ export function campaignClient(client: DurableClient): CampaignClient {
     async signalMember(id, operation, input) {
       await client.signalEntity(memberId(id), operation, input);
     },
-    async readOutbox() {
-      const response = await client.readEntityState<OutboxIndex>(new df.EntityId(OUTBOX_ENTITY, OUTBOX_KEY));
+    async readOutbox(shard) {
+      const response = await client.readEntityState<OutboxIndex>(new df.EntityId(OUTBOX_ENTITY, shard));
       return response.entityExists && response.entityState ? response.entityState : {};
     },
     async signalOutbox(operation, input) {
-      await client.signalEntity(new df.EntityId(OUTBOX_ENTITY, OUTBOX_KEY), operation, input);
+      const shard = notifyShardOf(input.memberId);
+      await client.signalEntity(new df.EntityId(OUTBOX_ENTITY, shard), operation, input);
+    },
+    async wakeDispatch(shards) {
+      for (const shard of new Set(shards)) {
+        const instanceId = notifyDispatchInstanceId(shard);
+        const current = await status(instanceId);
+        if (current && ACTIVE.has(current.runtimeStatus)) continue;
+        try {
+          await client.startNew(NOTIFY_DISPATCH_ORCHESTRATOR, { instanceId, input: { shard } });
+        } catch (error) {
+          // Two wakes can race; the loser finds the winner's instance running, which is all it wanted.
+          const after = await status(instanceId);
+          if (!after || !ACTIVE.has(after.runtimeStatus)) throw error;
+        }
+      }
     },
     status,
     async ensureCampaign(enrolment, options = {}) {

@@ -2,8 +2,8 @@ import * as df from 'durable-functions';
 import {
   MEMBER_ENTITY,
   MEMBER_OPERATIONS,
+  notifyShardOf,
   OUTBOX_ENTITY,
-  OUTBOX_KEY,
   type MemberOperation,
 } from '../durableNames';
 import { EMPTY_STATE, handleMemberOperation, type MemberEntityState } from './memberOperations';
@@ -29,7 +29,7 @@ df.app.entity<MemberEntityState>(MEMBER_ENTITY, (context) => {
   context.df.setState(state);
   const queued = newNotificationIds(before, state);
   if (queued.length > 0) {
-    context.df.signalEntity(new df.EntityId(OUTBOX_ENTITY, OUTBOX_KEY), 'add', {
+    context.df.signalEntity(new df.EntityId(OUTBOX_ENTITY, notifyShardOf(context.df.entityKey)), 'add', {
       memberId: context.df.entityKey,
       ids: queued,
     });

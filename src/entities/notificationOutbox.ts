@@ -27,9 +27,10 @@ export function updateOutboxIndex(index: OutboxIndex, operation: string, input: 
 }
 
 /**
- * Entity `notificationOutbox` (one instance): which members have notifications to publish. Entities
- * cannot do I/O or start orchestrations in durable-functions v3, so the member entity records its
- * notifications and signals this index; the notifyDispatcher timer publishes them.
+ * Entity `notificationOutbox` (one instance per shard, key `shard-NN`, `notifyShardOf`): which members of
+ * the shard have notifications to publish. Entities cannot do I/O or start orchestrations in
+ * durable-functions v3, so the member entity records its notifications and signals its shard's index; the
+ * functions that signal members wake the shard's `notifyDispatch` orchestration, which publishes them.
  */
 df.app.entity<OutboxIndex>(OUTBOX_ENTITY, (context) => {
   const index = context.df.getState(() => ({})) ?? {};

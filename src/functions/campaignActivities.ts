@@ -1,6 +1,8 @@
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
 import { isTransientPointsError } from '../adapters/points/errors';
+import { campaignClientOf } from '../app/durableClient';
+import { wakeNotifyQuietly } from '../app/notifyWake';
 import { services, type Services } from '../app/services';
 import { ACTIVITIES } from '../durableNames';
 import type {
@@ -83,14 +85,30 @@ export function createCampaignActivities(s: () => Services) {
 }
 
 const activities = createCampaignActivities(services);
+const durableClient = df.input.durableClient();
+
+/**
+ * The decision (recorded in the entity before this activity runs) and the reward (signalled to the entity
+ * right after it) change the member's notifications: wake its outbox shard, whose dispatch waits
+ * NOTIFY_SETTLE_MS before reading. A failed wake is logged, never fails the campaign (the sweep wakes it).
+ */
+async function thenWake<T>(context: InvocationContext, memberId: string, result: T): Promise<T> {
+  await wakeNotifyQuietly(campaignClientOf(context), [memberId], (line) => context.warn(line));
+  return result;
+}
+
 df.app.activity(ACTIVITIES.recordDecision, {
-  handler: (input: RecordDecisionInput) => activities.recordFinalDecision(input),
+  extraInputs: [durableClient],
+  handler: async (input: RecordDecisionInput, context: InvocationContext) =>
+    thenWake(context, input.memberId, await activities.recordFinalDecision(input)),
 });
 df.app.activity(ACTIVITIES.issuePoints, {
   handler: (input: IssuePointsInput) => activities.issueRewardPoints(input),
 });
 df.app.activity(ACTIVITIES.recordIssuance, {
-  handler: (input: RecordIssuanceInput) => activities.recordRewardIssuance(input),
+  extraInputs: [durableClient],
+  handler: async (input: RecordIssuanceInput, context: InvocationContext) =>
+    thenWake(context, input.memberId, await activities.recordRewardIssuance(input)),
 });
 df.app.activity(ACTIVITIES.raiseAlert, {
   handler: (input: AlertInput, context: InvocationContext) => activities.raiseOpsAlert(input, context),

@@ -12,7 +12,8 @@ import {
 } from '../feed/names';
 import { onFeedBlob } from '../feed/trigger';
 import { feedIngestion } from '../orchestrators/feedIngestion';
-import { durableClientOf } from '../app/durableClient';
+import { campaignClientOf, durableClientOf } from '../app/durableClient';
+import { wakeNotifyQuietly } from '../app/notifyWake';
 import { feedComposition } from '../app/services';
 import { durableSignals, durableStarter } from './feedServices';
 
@@ -21,12 +22,27 @@ const durableClient = df.input.durableClient();
 
 const cohortCache = new CohortCache();
 
-/** The activities, signalling through this invocation's durable client; the cohort cache is per process. */
-function feedActivities(context: InvocationContext): FeedActivities {
+/**
+ * The activities, signalling through this invocation's durable client (members signalled are added to
+ * `touched`); the cohort cache is per process.
+ */
+function feedActivities(context: InvocationContext, touched?: Set<string>): FeedActivities {
   const needsSignals = context.extraInputs.get(durableClient) !== undefined;
-  const signals = needsSignals ? durableSignals(durableClientOf(context)) : noSignals;
+  const signals = needsSignals ? durableSignals(durableClientOf(context), touched) : noSignals;
   const { base, settings } = feedComposition();
   return createFeedActivities({ ...base, signals }, settings.campaignId, cohortCache);
+}
+
+/** Runs an activity that signals members, then wakes those members' notification shards. */
+async function signallingMembers<T>(
+  context: InvocationContext,
+  run: (activities: FeedActivities) => Promise<T>,
+): Promise<T> {
+  const touched = new Set<string>();
+  const result = await run(feedActivities(context, touched));
+  if (touched.size > 0)
+    await wakeNotifyQuietly(campaignClientOf(context), touched, (line) => context.warn(line));
+  return result;
 }
 
 const noSignals: MemberSignals = {
@@ -66,11 +82,13 @@ df.app.activity(FEED_VERIFY_ACTIVITY, {
 });
 df.app.activity(FEED_APPLY_CHUNK_ACTIVITY, {
   extraInputs: [durableClient],
-  handler: (input: unknown, context: InvocationContext) => feedActivities(context).applyChunk(input, context),
+  handler: (input: unknown, context: InvocationContext) =>
+    signallingMembers(context, (a) => a.applyChunk(input, context)),
 });
 df.app.activity(FEED_COMPLETE_ACTIVITY, {
   extraInputs: [durableClient],
-  handler: (input: unknown, context: InvocationContext) => feedActivities(context).complete(input, context),
+  handler: (input: unknown, context: InvocationContext) =>
+    signallingMembers(context, (a) => a.complete(input, context)),
 });
 df.app.activity(FEED_STOP_ACTIVITY, {
   handler: (input: unknown, context: InvocationContext) => feedActivities(context).stop(input, context),

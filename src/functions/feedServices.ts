@@ -22,12 +22,20 @@ export function durableStarter(client: DurableClient): OrchestrationStarter {
   };
 }
 
-/** Entity signals through the durable client of the current invocation. */
-export function durableSignals(client: DurableClient): MemberSignals {
+/**
+ * Entity signals through the durable client of the current invocation; each member signalled is added to
+ * `touched`, so the activity can wake those members' notification shards when it is done.
+ */
+export function durableSignals(client: DurableClient, touched: Set<string> = new Set()): MemberSignals {
   const member = (id: string) => new df.EntityId(MEMBER_ENTITY, id);
   return {
-    applyFeedBatch: (memberId, batch) =>
-      client.signalEntity(member(memberId), APPLY_FEED_BATCH_OPERATION, batch),
-    hold: (memberId, hold) => client.signalEntity(member(memberId), HOLD_OPERATION, hold),
+    applyFeedBatch: async (memberId, batch) => {
+      await client.signalEntity(member(memberId), APPLY_FEED_BATCH_OPERATION, batch);
+      touched.add(memberId);
+    },
+    hold: async (memberId, hold) => {
+      await client.signalEntity(member(memberId), HOLD_OPERATION, hold);
+      touched.add(memberId);
+    },
   };
 }

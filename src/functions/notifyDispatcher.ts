@@ -1,48 +1,20 @@
-import { app, type InvocationContext, type Timer } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import type { CampaignClient } from '../app/campaignClient';
 import { campaignClientOf } from '../app/durableClient';
-import { services, type Services } from '../app/services';
+import { drainShard } from '../app/notifyDrain';
+import { services } from '../app/services';
+import { NOTIFY_DRAIN_ACTIVITY } from '../durableNames';
+import { notifyDrainInputSchema, type DrainReport } from '../orchestrators/notifyDispatch';
 
-const MEMBERS_PER_RUN = 200;
-
-/**
- * Publishes the notifications members' entities queued (TARGET_REACHED, REWARD_ISSUED) to topic
- * `member-progress`, then removes exactly those ids. A crash after publishing re-publishes on the next
- * run with the same message ids, which the topic's duplicate detection drops.
- */
-export async function dispatchNotifications(
-  deps: { services: Services; client: CampaignClient },
-  log: (line: string) => void = () => undefined,
-): Promise<number> {
-  const index = await deps.client.readOutbox();
-  let published = 0;
-  for (const [memberId, ids] of Object.entries(index).slice(0, MEMBERS_PER_RUN)) {
-    try {
-      const state = await deps.client.readMember(memberId);
-      const wanted = new Set(ids);
-      const due = (state?.ledger?.outbox ?? []).filter((n) => wanted.has(n.id));
-      await deps.services.publisher.publish(due);
-      published += due.length;
-      if (due.length > 0)
-        await deps.client.signalMember(memberId, 'ackOutbox', { ids: due.map((n) => n.id) });
-      await deps.client.signalOutbox('remove', { memberId, ids });
-    } catch (error) {
-      // One member's failure must not hold back the others; its ids stay queued for the next run.
-      log(`NOTIFY_FAILED memberId=${memberId} ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  return published;
-}
-
-app.timer('notifyDispatcher', {
-  schedule: '%NOTIFY_SCHEDULE%',
+// One pass of a shard's notification dispatch (src/orchestrators/notifyDispatch.ts): no timer anywhere.
+df.app.activity(NOTIFY_DRAIN_ACTIVITY, {
   extraInputs: [df.input.durableClient()],
-  handler: async (_timer: Timer, context: InvocationContext) => {
-    const published = await dispatchNotifications({
-      services: services(),
-      client: campaignClientOf(context),
-    });
-    if (published > 0) context.log(`NOTIFY published=${published}`);
+  handler: async (input: unknown, context: InvocationContext): Promise<DrainReport> => {
+    const { shard } = notifyDrainInputSchema.parse(input);
+    const report = await drainShard({ services: services(), client: campaignClientOf(context) }, shard, (l) =>
+      context.warn(l),
+    );
+    if (report.published > 0) context.log(`NOTIFY shard=${shard} published=${report.published}`);
+    return report;
   },
 });

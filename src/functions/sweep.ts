@@ -2,6 +2,7 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { CampaignClient } from '../app/campaignClient';
 import { campaignClientOf } from '../app/durableClient';
+import { wakeQueuedShards } from '../app/notifyWake';
 import { services, type Services } from '../app/services';
 import type { DueMember, RewardDoc } from '../adapters/ports';
 import { durationMs, instantMs } from '../domain';
@@ -79,6 +80,9 @@ app.timer('sweep', {
     const report = await sweep({ services: services(), client: campaignClientOf(context) }, (l) =>
       context.warn(l),
     );
+    // the notification outbox's safety net: a shard whose dispatch was never woken is drained now
+    const woken = await wakeQueuedShards(campaignClientOf(context));
+    if (woken.length > 0) context.warn(`NOTIFY_SAFETY_NET woke=${woken.join(',')}`);
     context.log(
       `SWEEP due=${report.due} stuck=${report.stuck} started=${report.started} alerts=${report.alerts} failed=${report.failed}`,
     );

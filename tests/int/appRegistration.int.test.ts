@@ -5,6 +5,8 @@ import {
   ACTIVITIES,
   MEMBER_CAMPAIGN_ORCHESTRATOR,
   MEMBER_ENTITY,
+  NOTIFY_DISPATCH_ORCHESTRATOR,
+  NOTIFY_DRAIN_ACTIVITY,
   OUTBOX_ENTITY,
 } from '../../src/durableNames';
 import * as feedNames from '../../src/feed/names';
@@ -39,7 +41,8 @@ describe('the Functions entry point (src/index.ts)', () => {
       health: 'httpTrigger',
       cardTransactions: 'serviceBusTrigger',
       sweep: 'timerTrigger',
-      notifyDispatcher: 'timerTrigger',
+      [NOTIFY_DISPATCH_ORCHESTRATOR]: 'orchestrationTrigger',
+      [NOTIFY_DRAIN_ACTIVITY]: 'activityTrigger',
       feedManifest: 'blobTrigger',
       [feedNames.FEED_ORCHESTRATOR]: 'orchestrationTrigger',
       [feedNames.FEED_VERIFY_ACTIVITY]: 'activityTrigger',
@@ -66,7 +69,10 @@ describe('the Functions entry point (src/index.ts)', () => {
       connection: 'ServiceBusConnection',
     });
     expect(bindingOf('sweep')).toMatchObject({ schedule: '%SWEEP_SCHEDULE%' });
-    expect(bindingOf('notifyDispatcher')).toMatchObject({ schedule: '%NOTIFY_SCHEDULE%' });
+    // notifications have no timer at all: the functions that signal members wake the dispatch (issue 11.9)
+    expect(registry.functions.filter((f) => f.trigger.type === 'timerTrigger').map((f) => f.name)).toEqual([
+      'sweep',
+    ]);
     expect(bindingOf('feedManifest')).toMatchObject({
       path: '%FEED_CONTAINER%/{name}',
       connection: 'FeedStorage',

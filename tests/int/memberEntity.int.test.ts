@@ -1,6 +1,7 @@
 import { InvocationContext } from '@azure/functions';
 import '../../src/entities/member';
 import '../../src/entities/notificationOutbox';
+import { notifyShardOf } from '../../src/durableNames';
 import { createEnrolment, type Enrolment, type Observation } from '../../src/domain';
 import type { MemberEntityState } from '../../src/entities/memberOperations';
 import type { OutboxIndex } from '../../src/entities/notificationOutbox';
@@ -158,10 +159,10 @@ describe('member entity through the durable-functions entity handler', () => {
       ['get'],
     ]);
 
-    // Then one signal went to the outbox index, naming the one notification queued
+    // Then one signal went to the member's shard of the outbox index, naming the one notification queued
     expect(wire.signals).toHaveLength(1);
     expect(wire.signals[0]).toMatchObject({
-      target: { name: 'notificationOutbox', key: 'global' },
+      target: { name: 'notificationOutbox', key: notifyShardOf('M-1') },
       name: 'add',
     });
     expect(JSON.parse(wire.signals[0]?.input ?? '')).toEqual({ memberId: 'M-1', ids: [TARGET_REACHED_1] });
@@ -311,7 +312,7 @@ describe('notificationOutbox entity through the durable-functions entity handler
   it('adds ids once, removes only the given ids, and answers get with the index', async () => {
     // Given an empty index
     // When ids are added (one twice), one removed, and the index read
-    const wire = await runBatch('notificationOutbox', 'global', undefined, [
+    const wire = await runBatch('notificationOutbox', 'shard-03', undefined, [
       ['add', { memberId: 'M-1', ids: ['a', 'b'] }],
       ['add', { memberId: 'M-1', ids: ['b', 'c'] }],
       ['add', { memberId: 'M-2', ids: ['x'] }],
@@ -328,12 +329,12 @@ describe('notificationOutbox entity through the durable-functions entity handler
 
   it('ignores a malformed change', async () => {
     // Given an index with one member
-    const first = await runBatch('notificationOutbox', 'global', undefined, [
+    const first = await runBatch('notificationOutbox', 'shard-03', undefined, [
       ['add', { memberId: 'M-1', ids: ['a'] }],
     ]);
 
     // When a malformed change arrives
-    const wire = await runBatch('notificationOutbox', 'global', first.entityState, [['add', { ids: 'a' }]]);
+    const wire = await runBatch('notificationOutbox', 'shard-03', first.entityState, [['add', { ids: 'a' }]]);
 
     // Then the index is unchanged
     expect(wire.entityState).toBe(first.entityState);

@@ -1,7 +1,8 @@
 import { createNotificationPublisher } from '../../src/adapters/serviceBus/notificationPublisher';
 import { createEnrolment } from '../../src/domain';
-import { dispatchNotifications } from '../../src/functions/notifyDispatcher';
+import { dispatchNotifications } from '../../src/app/notifyDrain';
 import { handleTransaction } from '../../src/functions/realtime/handleTransaction';
+import { notifyShardOf } from '../../src/durableNames';
 import { testApp, type TestApp } from '../support/fakeCampaignClient';
 
 // Notifications (docs/contracts.md): the member entity queues them, the dispatcher publishes them with the
@@ -95,6 +96,19 @@ describe('notifications', () => {
       },
     ]);
     expect(await app.client.readOutbox()).toEqual({ 'M-1': [TARGET_REACHED_1] });
+  });
+
+  it("wakes the member's outbox shard from the real-time handler, and no other shard", async () => {
+    // Given an enrolled member (no dispatch woken yet)
+    expect(app.client.wakes).toEqual([]);
+
+    // When a load arrives
+    await deliver('SETTLED');
+
+    // Then the handler woke exactly the member's shard, and the notification sits in that shard only
+    expect(app.client.wakes).toEqual([notifyShardOf('M-1')]);
+    expect(await app.client.readOutbox(notifyShardOf('M-1'))).toEqual({ 'M-1': [TARGET_REACHED_1] });
+    expect(await app.client.readOutbox(notifyShardOf('M-2'))).toEqual({});
   });
 
   it('queues nothing below the target', async () => {

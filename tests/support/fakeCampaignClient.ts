@@ -7,7 +7,7 @@ import { campaignInputFor, instanceIdOf } from '../../src/app/enrolments';
 import type { Services } from '../../src/app/services';
 import type { AppSettings } from '../../src/config';
 import type { CampaignConfig, Enrolment, Notification } from '../../src/domain';
-import type { MemberOperation } from '../../src/durableNames';
+import { notifyShardOf, type MemberOperation } from '../../src/durableNames';
 import {
   EMPTY_STATE,
   handleMemberOperation,
@@ -44,7 +44,10 @@ export interface EnsureRecord {
  */
 export class FakeCampaignClient implements CampaignClient {
   readonly entities = new Map<string, MemberEntityState>();
-  outbox: OutboxIndex = {};
+  /** The outbox index per shard (`shard-NN`), as the sharded `notificationOutbox` entities hold it. */
+  readonly outboxShards = new Map<string, OutboxIndex>();
+  /** Shards whose dispatch was woken, in order. */
+  readonly wakes: string[] = [];
   readonly instances = new Map<string, InstanceStatus>();
   readonly ensureCalls: EnsureRecord[] = [];
   /** Orchestrations started (or restarted), with the input they were given. */
@@ -86,16 +89,27 @@ export class FakeCampaignClient implements CampaignClient {
     this.signals.push({ memberId, operation, input: viaJson(input), result });
     const known = new Set((before.ledger?.outbox ?? []).map((n) => n.id));
     const queued = (state.ledger?.outbox ?? []).map((n) => n.id).filter((id) => !known.has(id));
-    if (queued.length > 0) this.outbox = updateOutboxIndex(this.outbox, 'add', { memberId, ids: queued });
+    if (queued.length > 0) this.updateShard('add', { memberId, ids: queued });
   }
 
-  async readOutbox(): Promise<OutboxIndex> {
-    return viaJson(this.outbox);
+  private updateShard(operation: 'add' | 'remove', input: { memberId: string; ids: string[] }): void {
+    const shard = notifyShardOf(input.memberId);
+    this.outboxShards.set(shard, updateOutboxIndex(this.outboxShards.get(shard) ?? {}, operation, input));
+  }
+
+  /** One shard's index; without a shard, every shard's entries together (members are in one shard each). */
+  async readOutbox(shard?: string): Promise<OutboxIndex> {
+    if (shard !== undefined) return viaJson(this.outboxShards.get(shard) ?? {});
+    return viaJson(Object.assign({}, ...this.outboxShards.values()) as OutboxIndex);
   }
 
   async signalOutbox(operation: 'add' | 'remove', input: { memberId: string; ids: string[] }): Promise<void> {
     this.outboxSignals.push({ operation, input: viaJson(input) });
-    this.outbox = updateOutboxIndex(this.outbox, operation, viaJson(input));
+    this.updateShard(operation, viaJson(input));
+  }
+
+  async wakeDispatch(shards: Iterable<string>): Promise<void> {
+    this.wakes.push(...new Set(shards));
   }
 
   async status(instanceId: string): Promise<InstanceStatus | null> {

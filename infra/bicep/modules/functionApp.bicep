@@ -81,7 +81,6 @@ var appSettings = {
   POINTS_API_TIMEOUT_MS: string(settings.pointsApiTimeoutMs)
   // Timers
   SWEEP_SCHEDULE: settings.sweepSchedule
-  NOTIFY_SCHEDULE: settings.notifySchedule
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

@@ -3,6 +3,7 @@ import type { CampaignClient } from '../../app/campaignClient';
 import { isEnrolled } from '../../app/enrolledMembers';
 import type { Services } from '../../app/services';
 import { bodyConflict, localDateOf, parseRealtimeMessage, type IgnoredReason } from '../../domain';
+import { wakeNotifyFor } from '../../app/notifyWake';
 
 /** What the broker tells us about a delivery (Service Bus trigger metadata). */
 export interface DeliveryMetadata {
@@ -103,6 +104,7 @@ export async function handleTransaction(
     observations: [observation],
     at: now(),
   });
+  await wakeNotifyFor(deps.client, [observation.memberId]);
   if (conflict) return 'CONFLICT_QUARANTINED';
   return merged.outcome === 'UNCHANGED' ? 'DUPLICATE' : 'APPLIED';
 }

@@ -6,6 +6,7 @@ import { readJson } from '../body';
 import type { HttpDeps } from '../deps';
 import { requireRole } from '../identity';
 import { json, problem } from '../problem';
+import { wakeNotifyFor } from '../../../app/notifyWake';
 
 const enrolmentBody = z.object({
   memberId: z.string().regex(MEMBER_ID_PATTERN, 'must be 1-64 letters, digits, - or _'),
@@ -45,6 +46,7 @@ export async function enrol(request: HttpRequest, deps: HttpDeps): Promise<HttpR
     enrolment: withoutDecision(enrolment),
     at: receivedAt,
   });
+  await wakeNotifyFor(deps.client, [enrolment.memberId]); // enrolment replays signals that came first
   await deps.client.ensureCampaign(enrolment);
   return json(created ? 201 : 200, enrolmentBodyOf(enrolment));
 }

@@ -19,6 +19,7 @@ import { badContinuation, decodeContinuation, encodeContinuation } from '../cont
 import { ledgerOf, type HttpDeps } from '../deps';
 import { requireRole } from '../identity';
 import { json, problem } from '../problem';
+import { wakeNotifyFor } from '../../../app/notifyWake';
 
 function memberIdParam(request: HttpRequest): string | HttpResponseInit {
   const memberId = request.params.memberId ?? '';
@@ -99,6 +100,7 @@ export async function opsRedrive(request: HttpRequest, deps: HttpDeps): Promise<
   if (!enrolment) return problem(404, 'MEMBER.NOT_ENROLLED', `member ${memberId} is not enrolled`);
   const held = Object.values((await deps.client.readMember(memberId))?.ledger?.holds ?? {});
   await deps.client.signalMember(memberId, 'releaseHolds', { at: now() });
+  await wakeNotifyFor(deps.client, [memberId]);
   // the quarantined rows behind the released holds are resolved, by this re-drive and who asked for it
   const at = now();
   for (const hold of held)

@@ -1,0 +1,54 @@
+import * as df from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { z } from 'zod';
+import { NOTIFY_DISPATCH_ORCHESTRATOR, NOTIFY_DRAIN_ACTIVITY } from '../durableNames';
+
+export const notifyDrainInputSchema = z.object({ shard: z.string().regex(/^shard-\d{2}$/) });
+export type NotifyDrainInput = z.infer<typeof notifyDrainInputSchema>;
+
+export interface DrainReport {
+  shard: string;
+  /** Members the shard's index named when the pass read it (including those beyond this pass). */
+  members: number;
+  published: number;
+  failed: number;
+}
+
+/**
+ * Lets the signals that woke the dispatch reach the member entity and the shard first (a wake is sent
+ * right after the member's signal, which the entity has not necessarily processed yet), and lets one pass
+ * carry the notifications of many wakes.
+ */
+export const NOTIFY_SETTLE_MS = 2_000;
+
+/** A pass that published nothing because every member failed (the topic is down) doubles the wait, up to this. */
+export const NOTIFY_MAX_BACKOFF_MS = 300_000;
+
+/** Passes per execution before continueAsNew keeps the history small on a busy night. */
+export const MAX_PASSES_PER_EXECUTION = 50;
+
+/**
+ * `notifyDispatch:shard-NN`: started by the functions that signal members (`wakeDispatch`), never by a
+ * clock. Drains its shard pass by pass and finishes after a pass that found the shard empty, so a wake
+ * that found it running is served by the passes still to come. The sequence of yields is a contract with
+ * running instances (tests/fixtures/durable-histories): change it under a new name.
+ */
+export const notifyDispatch: OrchestrationHandler = function* (context: OrchestrationContext) {
+  const input = notifyDrainInputSchema.parse(context.df.getInput());
+  let published = 0;
+  let stalls = 0;
+  for (let pass = 1; ; pass++) {
+    const wait = Math.min(NOTIFY_SETTLE_MS * 2 ** stalls, NOTIFY_MAX_BACKOFF_MS);
+    yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + wait));
+    const report = (yield context.df.callActivity(NOTIFY_DRAIN_ACTIVITY, input)) as DrainReport;
+    published += report.published;
+    if (report.members === 0) return { passes: pass, published };
+    stalls = report.published === 0 && report.failed > 0 ? stalls + 1 : 0;
+    if (pass >= MAX_PASSES_PER_EXECUTION) {
+      context.df.continueAsNew(input);
+      return undefined;
+    }
+  }
+};
+
+df.app.orchestration(NOTIFY_DISPATCH_ORCHESTRATOR, notifyDispatch);
