@@ -30,6 +30,12 @@ export function notifyShardOf(memberId: string): string {
   return NOTIFY_SHARD_KEYS[hash % NOTIFY_SHARDS] ?? 'shard-00';
 }
 
+/** The outbox effect "write this member's `memberStates` projection" (beside notification ids). */
+export const MEMBER_STATE_EFFECT_PREFIX = 'memberState:v';
+export function memberStateEffectId(version: number): string {
+  return `${MEMBER_STATE_EFFECT_PREFIX}${version}`;
+}
+
 /** One dispatch instance per shard at a time; ops find it in the Monitor by shard. */
 export function notifyDispatchInstanceId(shard: string): string {
   return `${NOTIFY_DISPATCH_ORCHESTRATOR}:${shard}`;

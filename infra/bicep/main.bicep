@@ -86,6 +86,7 @@ param cosmosMaxThroughput object = {
   quarantine: 1000
   transactionClaims: 4000
   ignoredMessages: 1000
+  memberStates: 1000
 }
 
 @description('E-mail addresses of the ops on-call rotation, notified by every alert.')

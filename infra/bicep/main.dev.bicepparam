@@ -23,6 +23,7 @@ param cosmosMaxThroughput = {
   quarantine: 1000
   transactionClaims: 1000
   ignoredMessages: 1000
+  memberStates: 1000
 }
 
 param alertEmails = empty(readEnvironmentVariable('ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('ALERT_EMAILS', ''), ',')

@@ -27,6 +27,7 @@ param cosmosMaxThroughput = {
   quarantine: 1000
   transactionClaims: 10000
   ignoredMessages: 1000
+  memberStates: 4000
 }
 
 param alertEmails = empty(readEnvironmentVariable('ALERT_EMAILS', '')) ? [] : split(readEnvironmentVariable('ALERT_EMAILS', ''), ',')

@@ -35,6 +35,10 @@ export class LocalNamespace implements LocalBroker {
     else this.topics.publish(entity, message, this.clock.now());
   }
 
+  deadLetterCount(queue: string): number {
+    return this.queues.deadLetters(queue).length;
+  }
+
   /** Publishes to a queue even before its trigger is known (messages wait in the store). */
   publishToQueue(queue: string, message: NewMessage): { sequenceNumber: number; messageId: string } {
     checkMessageSize(queue, message);

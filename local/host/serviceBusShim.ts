@@ -5,6 +5,8 @@ import { MAX_MESSAGE_BYTES, messageBytes } from './messageSize';
 /** Where the shim's senders deliver: the local queue for a triggered queue, else the topic store. */
 export interface LocalBroker {
   send(entity: string, message: NewMessage): void;
+  /** Messages dead-lettered on a queue (what the admin client's runtime properties report). */
+  deadLetterCount?(queue: string): number;
 }
 
 interface ShimMessage {
@@ -68,7 +70,8 @@ class LocalMessageBatch {
 /**
  * A stand-in for the `@azure/service-bus` module covering what a publisher uses: `ServiceBusClient`
  * (connection string or namespace + credential, both ignored), `createSender`, `sendMessages` (one,
- * array or batch), `createMessageBatch`, `close`. Receivers are not emulated: the host owns the queues.
+ * array or batch), `createMessageBatch`, `close`; `ServiceBusAdministrationClient` for a queue's
+ * dead-letter count. Receivers are not emulated: the host owns the queues.
  */
 export function createServiceBusModule(broker: LocalBroker) {
   class ServiceBusSender {
@@ -116,8 +119,21 @@ export function createServiceBusModule(broker: LocalBroker) {
     }
     async close(): Promise<void> {}
   }
+  /** Only the queue's runtime counts the app reads (the ops funnel's dead letters); no management. */
+  class ServiceBusAdministrationClient {
+    constructor(
+      readonly fullyQualifiedNamespaceOrConnectionString: string,
+      _credential?: unknown,
+    ) {}
+    async getQueueRuntimeProperties(
+      queue: string,
+    ): Promise<{ name: string; deadLetterMessageCount: number; activeMessageCount?: number }> {
+      await Promise.resolve();
+      return { name: queue, deadLetterMessageCount: broker.deadLetterCount?.(queue) ?? 0 };
+    }
+  }
   const isServiceBusError = (e: unknown): e is ServiceBusError => e instanceof ServiceBusError;
-  return { ServiceBusClient, ServiceBusError, isServiceBusError };
+  return { ServiceBusClient, ServiceBusAdministrationClient, ServiceBusError, isServiceBusError };
 }
 
 let shim: ReturnType<typeof createServiceBusModule> | undefined;

@@ -6,11 +6,14 @@ import type { LedgerConflictReason, LedgerRecord } from './documents/ledger';
 import type { DueMember, Enrolment, StoredEnrolment } from './documents/member';
 import type { QuarantineInput, QuarantineItem, QuarantineSource } from './documents/quarantine';
 import type { IssuancePatch, RewardDoc } from './documents/reward';
+import type { MemberStateDoc, MemberStateWrite } from './documents/memberState';
+import type { MemberState } from '../domain/memberState';
 
 export type { DueMember, Enrolment, StoredEnrolment } from './documents/member';
 export type { LedgerConflictReason, LedgerRecord } from './documents/ledger';
 export type { QuarantineInput, QuarantineItem, QuarantineSource } from './documents/quarantine';
 export type { Decision, Issuance, IssuancePatch, RewardDoc } from './documents/reward';
+export type { MemberStateDoc, MemberStateWrite } from './documents/memberState';
 
 /** Enrolments. A second enrolment of a member for a campaign returns the first (SPEC §8). */
 export interface MemberRepository {
@@ -20,6 +23,8 @@ export interface MemberRepository {
   get(campaignId: string, memberId: string): Promise<StoredEnrolment | undefined>;
   /** The campaign's cohort, page by page (the feed filters rows by it). */
   listIdsByCampaign(campaignId: string, pageSize?: number): AsyncIterable<string[]>;
+  /** At most `limit` member ids in id order, strictly after `after` (keyset paging across calls). */
+  listIdsAfter(campaignId: string, limit: number, after?: string): Promise<string[]>;
   /**
    * Members past `evaluationAt` with no decision yet, ordered by (evaluationAt, memberId), at most `limit`,
    * strictly after `after` when given: the sweep pages through all of them.
@@ -141,6 +146,25 @@ export interface IgnoredMessageCounter {
   countsOn(day: LocalDate): Promise<Record<IgnoredReason, number>>;
 }
 
+/** The funnel: one aggregate over `memberStates`. */
+export interface MemberStateCounts {
+  members: number;
+  counts: Record<MemberState, number>;
+  atRisk: number;
+  held: number;
+  rewardsPending: number;
+  rewardsNeedsReview: number;
+}
+
+/** The `memberStates` projection: one document per member. */
+export interface MemberStateRepository {
+  /** Writes unless the stored document has a higher version or shows the same (`nextMemberStateDoc`). */
+  put(write: MemberStateWrite): Promise<'WRITTEN' | 'UNCHANGED'>;
+  get(campaignId: string, memberId: string): Promise<MemberStateDoc | undefined>;
+  /** Counts per state and flag, in one aggregate query (reads no document into the app). */
+  counts(campaignId: string): Promise<MemberStateCounts>;
+}
+
 /** Everything the shells need, built once per process. */
 export interface Repositories {
   members: MemberRepository;
@@ -148,4 +172,5 @@ export interface Repositories {
   rewards: RewardRepository;
   quarantine: QuarantineRepository;
   ignored: IgnoredMessageCounter;
+  memberStates: MemberStateRepository;
 }

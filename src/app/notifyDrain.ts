@@ -1,5 +1,8 @@
 import { mapBounded } from '../adapters/concurrency';
-import { NOTIFY_SHARD_KEYS } from '../durableNames';
+import type { Repositories } from '../adapters/ports';
+import { projectMember } from '../domain';
+import { MEMBER_STATE_EFFECT_PREFIX, NOTIFY_SHARD_KEYS } from '../durableNames';
+import type { MemberEntityState } from '../entities/memberOperations';
 import type { DrainReport } from '../orchestrators/notifyDispatch';
 import type { CampaignClient } from './campaignClient';
 import type { Services } from './services';
@@ -8,12 +11,37 @@ import type { Services } from './services';
 export const MEMBERS_PER_PASS = 200;
 const PARALLEL_MEMBERS = 8;
 
-type Deps = { services: Pick<Services, 'publisher'>; client: CampaignClient };
+type Deps = {
+  services: Pick<Services, 'publisher' | 'now'> & { repos: Pick<Repositories, 'memberStates'> };
+  client: CampaignClient;
+};
+
+/**
+ * Writes the member's `memberStates` document from the entity state just read, projected at the
+ * dispatcher's time, under the entity's projection version (a stale writer never wins).
+ */
+export async function writeMemberState(
+  deps: Pick<Deps, 'services'>,
+  memberId: string,
+  state: MemberEntityState,
+): Promise<'WRITTEN' | 'UNCHANGED' | 'NO_LEDGER'> {
+  const { ledger } = state;
+  if (!ledger) return 'NO_LEDGER';
+  const at = deps.services.now();
+  return deps.services.repos.memberStates.put({
+    memberId,
+    campaignId: ledger.enrolment.campaignId,
+    ...projectMember(ledger, at),
+    version: state.projection?.version ?? 0,
+    updatedAt: at,
+  });
+}
 
 /**
  * Publishes the notifications the shard's members queued (TARGET_REACHED, REWARD_ISSUED) to topic
- * `member-progress`, in each member's outbox order, then acknowledges exactly those ids in the member
- * entity and removes them from the shard's index. A crash after publishing re-publishes on the next pass
+ * `member-progress`, in each member's outbox order, writes the member's `memberStates` document when the
+ * entity queued a projection change, then acknowledges exactly those ids in the member entity and removes
+ * them from the shard's index. A crash after publishing re-publishes on the next pass
  * with the same message ids, which the topic's duplicate detection drops.
  */
 export async function drainShard(
@@ -32,6 +60,8 @@ export async function drainShard(
         const wanted = new Set(ids);
         const due = (state?.ledger?.outbox ?? []).filter((n) => wanted.has(n.id));
         await deps.services.publisher.publish(due);
+        if (ids.some((id) => id.startsWith(MEMBER_STATE_EFFECT_PREFIX)) && state)
+          await writeMemberState(deps, memberId, state);
         if (due.length > 0)
           await deps.client.signalMember(memberId, 'ackOutbox', { ids: due.map((n) => n.id) });
         await deps.client.signalOutbox('remove', { memberId, ids });

@@ -9,6 +9,7 @@ import {
   createNotificationPublisher,
   type NotificationPublisher,
 } from '../adapters/serviceBus/notificationPublisher';
+import { createDeadLetterCounter, type DeadLetterCounter } from '../adapters/serviceBus/deadLetterCounter';
 import { loadSettings, type AppSettings } from '../config';
 import type { FeedDeps, FeedSettings } from '../feed/ports';
 
@@ -18,6 +19,8 @@ export interface Services {
   repos: Repositories;
   points: PointsClient;
   publisher: NotificationPublisher;
+  /** The transactions queue's dead letters (the ops funnel); absent in tests that do not need it. */
+  deadLetters?: DeadLetterCounter;
   /** Wall-clock time for shells (never for replayed code). */
   now(): string;
 }
@@ -45,6 +48,7 @@ export function composeServices(env: Record<string, string | undefined> = proces
     repos: cosmos.repositories,
     points: createPointsClient(settings.points),
     publisher: createNotificationPublisher({ topic: settings.notificationsTopic, ...settings.serviceBus }),
+    deadLetters: createDeadLetterCounter({ queue: settings.transactionsQueue, ...settings.serviceBus }),
     now: () => new Date().toISOString(),
   };
   current = {

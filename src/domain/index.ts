@@ -16,3 +16,4 @@ export * from './lifecycle';
 export * from './progressView';
 export * from './enrolment';
 export * from './timeline';
+export * from './memberProjection';

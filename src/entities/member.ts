@@ -6,6 +6,7 @@ import {
   OUTBOX_ENTITY,
   type MemberOperation,
 } from '../durableNames';
+import { outboxEffects } from './memberEffects';
 import { EMPTY_STATE, handleMemberOperation, type MemberEntityState } from './memberOperations';
 
 /**
@@ -26,18 +27,15 @@ df.app.entity<MemberEntityState>(MEMBER_ENTITY, (context) => {
   const { state, result } = handleMemberOperation(before, operation, context.df.getInput());
   if (!result.ok)
     context.warn(`member ${context.df.entityKey}: ${operation} refused: ${result.code} ${result.detail}`);
-  context.df.setState(state);
-  const queued = newNotificationIds(before, state);
-  if (queued.length > 0) {
+  // Effects go to the member's outbox shard: notifications to publish, and a changed projection to write
+  // to `memberStates` (src/entities/memberEffects.ts).
+  const { state: next, effects } = outboxEffects(before, state, context.df.getInput());
+  context.df.setState(next);
+  if (effects.length > 0) {
     context.df.signalEntity(new df.EntityId(OUTBOX_ENTITY, notifyShardOf(context.df.entityKey)), 'add', {
       memberId: context.df.entityKey,
-      ids: queued,
+      ids: effects,
     });
   }
   context.df.return(result);
 });
-
-function newNotificationIds(before: MemberEntityState, after: MemberEntityState): string[] {
-  const known = new Set((before.ledger?.outbox ?? []).map((n) => n.id));
-  return (after.ledger?.outbox ?? []).map((n) => n.id).filter((id) => !known.has(id));
-}

@@ -17,6 +17,7 @@ import {
   type DecisionCheck,
   type Enrolment,
   type MemberLedger,
+  type ProjectionMark,
 } from '../domain';
 import type { MemberOperation } from '../durableNames';
 
@@ -25,6 +26,8 @@ export interface MemberEntityState {
   ledger: MemberLedger | null;
   /** Signals that raced ahead of enrolment (different senders are not ordered); replayed on enrolment. */
   buffered: BufferedOperation[];
+  /** The last `memberStates` projection the entity queued (set by the entity shell, src/entities/member.ts). */
+  projection?: ProjectionMark;
 }
 
 export interface BufferedOperation {

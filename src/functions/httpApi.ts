@@ -14,6 +14,7 @@ import { opsExport } from './http/handlers/export';
 import { health, healthProbe, standardChecks } from './http/handlers/health';
 import { opsIgnoredMessages } from './http/handlers/ignored';
 import { acknowledgeCelebration, myProgress } from './http/handlers/me';
+import { opsRebuildMemberStates } from './http/handlers/memberStates';
 import { opsFunnel, opsMember, opsQuarantine, opsRedrive } from './http/handlers/ops';
 import { problem } from './http/problem';
 
@@ -74,6 +75,13 @@ app.http('opsFunnel', {
   authLevel: 'anonymous',
   ...durable,
   handler: withDeps(opsFunnel),
+});
+app.http('opsRebuildMemberStates', {
+  methods: ['POST'],
+  route: 'ops/member-states/rebuild',
+  authLevel: 'anonymous',
+  ...durable,
+  handler: withDeps(opsRebuildMemberStates),
 });
 app.http('opsIgnoredMessages', {
   methods: ['GET'],

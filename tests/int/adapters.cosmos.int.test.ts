@@ -4,7 +4,7 @@ import { SDK_THROTTLE_RETRY } from '../../src/adapters/cosmos/client';
 import { CONTAINER_DEFINITIONS, ensureContainers } from '../../src/adapters/cosmos/containers';
 import { DEFAULT_THROTTLE } from '../../src/adapters/cosmos/throttle';
 import { memoryRepositories } from '../support/memory';
-import type { Repositories } from '../../src/adapters/ports';
+import type { MemberStateWrite, Repositories } from '../../src/adapters/ports';
 import { quarantineId } from '../../src/adapters/documents/quarantine';
 import { aDecision, anEnrolment, CAMPAIGN } from '../support/cosmosFixtures';
 import { startTestCosmos, type TestCosmos } from '../support/cosmosServer';
@@ -136,6 +136,79 @@ describe.each(implementations)('%s repositories', (_name, make) => {
         1,
       );
       expect((await repos.members.get(CAMPAIGN, 'DONE'))?.decidedAt).toBe('2026-12-02T00:00:00.000Z');
+    });
+  });
+
+  describe('memberStates', () => {
+    const write = (memberId: string, patch: Partial<MemberStateWrite> = {}): MemberStateWrite => ({
+      memberId,
+      campaignId: CAMPAIGN,
+      state: 'ACTIVE',
+      atRisk: false,
+      held: false,
+      decision: null,
+      rewardStatus: null,
+      enrolledOn: '2026-11-25',
+      version: 1,
+      updatedAt: '2026-11-25T00:00:00.000Z',
+      ...patch,
+    });
+
+    it('keeps the highest version, keeps stateSince while the state stays, and counts in one aggregate', async () => {
+      expect(await repos.memberStates.put(write('M-1'))).toBe('WRITTEN');
+      expect(await repos.memberStates.put(write('M-1'))).toBe('UNCHANGED');
+      const later = '2026-11-26T00:00:00.000Z';
+      expect(await repos.memberStates.put(write('M-1', { version: 2, atRisk: true, updatedAt: later }))).toBe(
+        'WRITTEN',
+      );
+      expect(await repos.memberStates.put(write('M-1', { version: 1, state: 'ENROLLED' }))).toBe('UNCHANGED');
+      expect(await repos.memberStates.get(CAMPAIGN, 'M-1')).toMatchObject({
+        version: 2,
+        state: 'ACTIVE',
+        atRisk: true,
+        stateSince: '2026-11-25T00:00:00.000Z',
+      });
+      await repos.memberStates.put(write('M-1', { version: 3, state: 'PENDING_REWARD', updatedAt: later }));
+      expect((await repos.memberStates.get(CAMPAIGN, 'M-1'))?.stateSince).toBe(later);
+
+      await repos.memberStates.put(
+        write('M-2', { state: 'REWARDING', decision: 'QUALIFIED', rewardStatus: 'PENDING' }),
+      );
+      await repos.memberStates.put(write('M-3', { state: 'NEEDS_REVIEW', held: true }));
+      await repos.memberStates.put(
+        write('M-4', { state: 'NEEDS_REVIEW', decision: 'QUALIFIED', rewardStatus: 'NEEDS_REVIEW' }),
+      );
+      await repos.memberStates.put(write('M-5', { campaignId: 'another-campaign' }));
+      expect(await repos.memberStates.counts(CAMPAIGN)).toEqual({
+        members: 4,
+        counts: {
+          ENROLLED: 0,
+          ACTIVE: 0,
+          PENDING_REWARD: 1,
+          DISQUALIFIED: 0,
+          REWARDING: 1,
+          COMPLETE: 0,
+          EXPIRED: 0,
+          NEEDS_REVIEW: 2,
+        },
+        atRisk: 0,
+        held: 1,
+        rewardsPending: 1,
+        rewardsNeedsReview: 1,
+      });
+    });
+
+    it('counts zero of everything for a campaign without documents', async () => {
+      const empty = await repos.memberStates.counts(CAMPAIGN);
+      expect(empty.members).toBe(0);
+      expect(Object.values(empty.counts).every((n) => n === 0)).toBe(true);
+    });
+
+    it('pages member ids in id order after a key (the rebuild)', async () => {
+      for (const id of ['M-3', 'M-1', 'M-2', 'M-4']) await repos.members.create(anEnrolment(id));
+      expect(await repos.members.listIdsAfter(CAMPAIGN, 2)).toEqual(['M-1', 'M-2']);
+      expect(await repos.members.listIdsAfter(CAMPAIGN, 2, 'M-2')).toEqual(['M-3', 'M-4']);
+      expect(await repos.members.listIdsAfter(CAMPAIGN, 2, 'M-4')).toEqual([]);
     });
   });
 

@@ -32,6 +32,7 @@ describe('the Functions entry point (src/index.ts)', () => {
       opsMember: 'httpTrigger',
       opsRedrive: 'httpTrigger',
       opsFunnel: 'httpTrigger',
+      opsRebuildMemberStates: 'httpTrigger',
       opsQuarantine: 'httpTrigger',
       opsIgnoredMessages: 'httpTrigger',
       opsFeeds: 'httpTrigger',

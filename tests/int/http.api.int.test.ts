@@ -15,6 +15,7 @@ import {
   type DependencyCheck,
 } from '../../src/functions/http/handlers/health';
 import { acknowledgeCelebration, myProgress } from '../../src/functions/http/handlers/me';
+import { dispatchNotifications } from '../../src/app/notifyDrain';
 import { opsFunnel, opsMember, opsQuarantine, opsRedrive } from '../../src/functions/http/handlers/ops';
 import { handleTransaction } from '../../src/functions/realtime/handleTransaction';
 import { TEST_SECRETS, testApp, type TestApp } from '../support/fakeCampaignClient';
@@ -694,7 +695,8 @@ describe('ops endpoints', () => {
     await load('M-4', '1000.00');
     await load('M-4', '50.00', { type: 'WITHDRAWAL', method: 'BANK_ACCOUNT' });
 
-    // When ops read the funnel
+    // When the dispatch has written their projections and ops read the funnel
+    await dispatchNotifications(app);
     const answer = await opsGet(opsFunnel, 'ops/funnel', 'ops/funnel');
 
     // Then each member is counted once, in its state
@@ -702,6 +704,12 @@ describe('ops endpoints', () => {
     expect(answer.body).toEqual({
       campaignId: 'cold-member-activation',
       asOf: NOW,
+      source: 'memberStates',
+      members: 4,
+      atRisk: 0,
+      held: 0,
+      rewards: { pending: 0, needsReview: 0 },
+      deadLetters: null,
       counts: {
         ENROLLED: 1,
         ACTIVE: 1,

@@ -144,10 +144,12 @@ describe('member entity through the durable-functions entity handler', () => {
     expect(second.entityState).toBe(first.entityState);
   });
 
-  it('signals notificationOutbox exactly when a notification is queued', async () => {
-    // Given an enrolled member
+  it('signals its notificationOutbox shard exactly when a notification is queued or the projection changes', async () => {
+    // Given an enrolled member (its first projection, ENROLLED, is queued for memberStates)
     const enrolled = await runBatch('member', 'M-1', undefined, [enrolOp()]);
-    expect(enrolled.signals).toEqual([]);
+    expect(enrolled.signals.map((s) => JSON.parse(s.input) as unknown)).toEqual([
+      { memberId: 'M-1', ids: ['memberState:v1'] },
+    ]);
 
     // When loads arrive: one short of the target, one reaching it, then the second again
     const below = obs({ id: 'T-1', cents: 60_000 });
@@ -159,13 +161,16 @@ describe('member entity through the durable-functions entity handler', () => {
       ['get'],
     ]);
 
-    // Then one signal went to the member's shard of the outbox index, naming the one notification queued
-    expect(wire.signals).toHaveLength(1);
-    expect(wire.signals[0]).toMatchObject({
-      target: { name: 'notificationOutbox', key: notifyShardOf('M-1') },
-      name: 'add',
-    });
-    expect(JSON.parse(wire.signals[0]?.input ?? '')).toEqual({ memberId: 'M-1', ids: [TARGET_REACHED_1] });
+    // Then every signal went to the member's shard of the outbox index, naming the one notification queued
+    // once, and one projection version per state change (ACTIVE, then PENDING_REWARD); the repeat, nothing
+    for (const signal of wire.signals)
+      expect(signal).toMatchObject({
+        target: { name: 'notificationOutbox', key: notifyShardOf('M-1') },
+        name: 'add',
+      });
+    const named = wire.signals.flatMap((s) => (JSON.parse(s.input) as { ids: string[] }).ids);
+    expect(named.filter((id) => !id.startsWith('memberState:'))).toEqual([TARGET_REACHED_1]);
+    expect(named.filter((id) => id.startsWith('memberState:'))).toEqual(['memberState:v2', 'memberState:v3']);
     expect(stateOf(wire).ledger?.outbox.map((n) => n.id)).toEqual([TARGET_REACHED_1]);
 
     // And acknowledging the delivered notification signals nothing
@@ -198,7 +203,7 @@ describe('member entity through the durable-functions entity handler', () => {
     expect(state.buffered).toEqual([]);
     expect(state.ledger?.celebrations.TARGET_REACHED.raisedAt).toBe(AT);
     expect(wire.signals.map((s) => JSON.parse(s.input) as unknown)).toEqual([
-      { memberId: 'M-1', ids: [TARGET_REACHED_1] },
+      { memberId: 'M-1', ids: [TARGET_REACHED_1, 'memberState:v1'] },
     ]);
   });
 

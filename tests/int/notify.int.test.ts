@@ -76,11 +76,18 @@ async function deliver(status: 'SETTLED' | 'REVERSED', transactionId = 'T-1', au
 let failures: string[] = [];
 const dispatch = () => dispatchNotifications(app, (line) => failures.push(line));
 const outboxOf = (memberId: string) => app.client.state(memberId)?.ledger?.outbox ?? [];
+/** The index's notification ids (its `memberState:v…` effects are the projection's, tested below). */
+const notificationIndex = async (shard?: string): Promise<Record<string, string[]>> =>
+  Object.fromEntries(
+    Object.entries(await app.client.readOutbox(shard))
+      .map(([m, ids]) => [m, ids.filter((id) => !id.startsWith('memberState:'))] as const)
+      .filter(([, ids]) => ids.length > 0),
+  );
 
 describe('notifications', () => {
   it('queues a TARGET_REACHED notification in the entity and the outbox index when the target is reached', async () => {
     // Given an enrolled member with nothing queued
-    expect(await app.client.readOutbox()).toEqual({});
+    expect(await notificationIndex()).toEqual({});
 
     // When a load takes them to the target
     await deliver('SETTLED');
@@ -95,7 +102,7 @@ describe('notifications', () => {
         at: NOW,
       },
     ]);
-    expect(await app.client.readOutbox()).toEqual({ 'M-1': [TARGET_REACHED_1] });
+    expect(await notificationIndex()).toEqual({ 'M-1': [TARGET_REACHED_1] });
   });
 
   it("wakes the member's outbox shard from the real-time handler, and no other shard", async () => {
@@ -107,8 +114,8 @@ describe('notifications', () => {
 
     // Then the handler woke exactly the member's shard, and the notification sits in that shard only
     expect(app.client.wakes).toEqual([notifyShardOf('M-1')]);
-    expect(await app.client.readOutbox(notifyShardOf('M-1'))).toEqual({ 'M-1': [TARGET_REACHED_1] });
-    expect(await app.client.readOutbox(notifyShardOf('M-2'))).toEqual({});
+    expect(await notificationIndex(notifyShardOf('M-1'))).toEqual({ 'M-1': [TARGET_REACHED_1] });
+    expect(await notificationIndex(notifyShardOf('M-2'))).toEqual({});
   });
 
   it('queues nothing below the target', async () => {
@@ -118,7 +125,7 @@ describe('notifications', () => {
 
     // Then nothing is queued
     expect(outboxOf('M-1')).toEqual([]);
-    expect(await app.client.readOutbox()).toEqual({});
+    expect(await notificationIndex()).toEqual({});
   });
 
   it('publishes once with the deterministic message id, acks it in the entity and clears the index', async () => {
@@ -141,6 +148,27 @@ describe('notifications', () => {
     ]);
     // And the entity no longer holds it, nor the index
     expect(outboxOf('M-1')).toEqual([]);
+    expect(await notificationIndex()).toEqual({});
+  });
+
+  it('writes the memberStates projection from the same pass, then leaves the shard empty', async () => {
+    // Given a member taken to the target (projection changes queued with the notification)
+    await deliver('SETTLED');
+    expect((await app.client.readOutbox(notifyShardOf('M-1')))['M-1']).toContain('memberState:v2');
+
+    // When the dispatcher runs
+    await dispatch();
+
+    // Then the projection shows the member's state under the entity's version, and nothing is queued
+    expect(await app.repos.memberStates.get('cold-member-activation', 'M-1')).toMatchObject({
+      state: 'PENDING_REWARD',
+      atRisk: false,
+      held: false,
+      decision: null,
+      rewardStatus: null,
+      version: app.client.state('M-1')?.projection?.version,
+      stateSince: NOW,
+    });
     expect(await app.client.readOutbox()).toEqual({});
   });
 
@@ -160,7 +188,7 @@ describe('notifications', () => {
     expect(published).toBe(1);
     expect(mockTopic.sent.map((m) => m.messageId)).toEqual([TARGET_REACHED_1, TARGET_REACHED_1]);
     expect(outboxOf('M-1')).toEqual([]);
-    expect(await app.client.readOutbox()).toEqual({});
+    expect(await notificationIndex()).toEqual({});
   });
 
   it('keeps the notification queued when publishing fails', async () => {
@@ -172,7 +200,7 @@ describe('notifications', () => {
     failures = [];
     expect(await dispatch()).toBe(0);
     expect(failures).toEqual([expect.stringMatching(/^NOTIFY_FAILED memberId=M-1 .*ServiceUnavailable/)]);
-    const afterFailure = { entity: outboxOf('M-1').length, index: await app.client.readOutbox() };
+    const afterFailure = { entity: outboxOf('M-1').length, index: await notificationIndex() };
     await dispatch();
 
     // Then nothing was acknowledged by the failed run, and the next run delivered it
@@ -193,7 +221,7 @@ describe('notifications', () => {
     // Then nothing is published and the stale index entry is cleared
     expect(published).toBe(0);
     expect(mockTopic.sent).toEqual([]);
-    expect(await app.client.readOutbox()).toEqual({});
+    expect(await notificationIndex()).toEqual({});
     expect(app.client.signalsFor('M-1', 'ackOutbox')).toEqual([]);
   });
 

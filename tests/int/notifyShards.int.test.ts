@@ -13,6 +13,7 @@ import { wakeNotifyFor, wakeQueuedShards } from '../../src/app/notifyWake';
 import { createEnrolment, type Enrolment, type Notification } from '../../src/domain';
 import { NOTIFY_DRAIN_ACTIVITY, notifyDispatchInstanceId, notifyShardOf } from '../../src/durableNames';
 import { config, fed, obs } from '../support/domainBuilders';
+import { memoryMemberStateRepository } from '../support/memory';
 
 // The sharded outbox end to end on the local durable engine: the real member entity, the real shard
 // entities and the real `notifyDispatch` orchestration; only the topic is a recording (it drops a message
@@ -39,9 +40,20 @@ class Topic implements NotificationPublisher {
 
 let topic: Topic;
 let current: CampaignClient;
+let states: ReturnType<typeof memoryMemberStateRepository>;
 df.app.activity(NOTIFY_DRAIN_ACTIVITY, {
   handler: (input: unknown) =>
-    drainShard({ services: { publisher: topic }, client: current }, (input as { shard: string }).shard),
+    drainShard(
+      {
+        services: {
+          publisher: topic,
+          repos: { memberStates: states },
+          now: () => new Date(harness.clock.now()).toISOString(),
+        },
+        client: current,
+      },
+      (input as { shard: string }).shard,
+    ),
 });
 
 // Two members on different shards (the test would prove nothing if they shared one).
@@ -62,6 +74,7 @@ let harness: Harness;
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'notify-shards-'));
   topic = new Topic();
+  states = memoryMemberStateRepository();
   harness = await durableHarness({ dbPath: join(dir, 'durable.db'), startMs: Date.parse(ENROLLED_AT) });
   current = campaignClient(harness.client);
 });
@@ -147,6 +160,13 @@ describe('sharded notification outbox with dispatch on wake (no timer)', () => {
         runtimeStatus: 'Completed',
       });
     }
+    // And the memberStates projection followed both members to COMPLETE, written by the same dispatch
+    for (const m of [A, B])
+      expect(await states.get('cold-member-activation', m)).toMatchObject({
+        state: 'COMPLETE',
+        decision: 'QUALIFIED',
+        rewardStatus: 'ISSUED',
+      });
     // And no shard without work was started
     const started = (await harness.client.getStatusAll()).filter((s) =>
       s.instanceId.startsWith('notifyDispatch:'),

@@ -14,6 +14,7 @@ import {
   type MemberEntityState,
   type OperationResult,
 } from '../../src/entities/memberOperations';
+import { outboxEffects } from '../../src/entities/memberEffects';
 import { updateOutboxIndex, type OutboxIndex } from '../../src/entities/notificationOutbox';
 import type { MemberCampaignInput } from '../../src/orchestrators/memberCampaignInput';
 import { config } from './domainBuilders';
@@ -38,8 +39,9 @@ export interface EnsureRecord {
 
 /**
  * An in-memory `CampaignClient` whose member entities are real: every signal is applied through
- * `handleMemberOperation` (after a JSON round trip, as the durable runtime does), and a signal that
- * queues a notification adds it to the outbox index exactly as the registered `member` entity does.
+ * `handleMemberOperation` (after a JSON round trip, as the durable runtime does), and its outbox effects
+ * (notifications, a changed projection) go to the member's shard exactly as the registered `member`
+ * entity sends them (`outboxEffects`).
  * Orchestration instances are a status table the test controls.
  */
 export class FakeCampaignClient implements CampaignClient {
@@ -84,12 +86,11 @@ export class FakeCampaignClient implements CampaignClient {
     const fault = this.signalFaults.shift();
     if (fault) throw fault;
     const before = this.entities.get(memberId) ?? EMPTY_STATE;
-    const { state, result } = handleMemberOperation(viaJson(before), operation, viaJson(input));
+    const { state: applied, result } = handleMemberOperation(viaJson(before), operation, viaJson(input));
+    const { state, effects } = outboxEffects(viaJson(before), applied, viaJson(input));
     this.entities.set(memberId, viaJson(state));
     this.signals.push({ memberId, operation, input: viaJson(input), result });
-    const known = new Set((before.ledger?.outbox ?? []).map((n) => n.id));
-    const queued = (state.ledger?.outbox ?? []).map((n) => n.id).filter((id) => !known.has(id));
-    if (queued.length > 0) this.updateShard('add', { memberId, ids: queued });
+    if (effects.length > 0) this.updateShard('add', { memberId, ids: effects });
   }
 
   private updateShard(operation: 'add' | 'remove', input: { memberId: string; ids: string[] }): void {

@@ -232,7 +232,13 @@ describe('validateResponse', () => {
     const funnel = {
       campaignId: 'cold-member-activation',
       asOf: '2026-12-02T00:00:00Z',
+      source: 'memberStates',
+      members: 4,
       counts: { ENROLLED: 3, ACTIVE: 1 },
+      atRisk: 0,
+      held: 1,
+      rewards: { pending: 0, needsReview: 0 },
+      deadLetters: { queue: 'card-transactions', count: 2 },
     };
     expect(validateResponse('GET', 'ops/funnel', 200, 'application/json', funnel)).toEqual([]);
     expect(

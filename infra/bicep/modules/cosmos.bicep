@@ -1,4 +1,4 @@
-// Cosmos DB (NoSQL): the enrolment, ledger, decision and feed-run documents. Keys are disabled
+// Cosmos DB (NoSQL): the enrolment, ledger, decision, feed-run and member-state documents. Keys are disabled
 // (disableLocalAuth): the app reaches data with its managed identity and the built-in data-plane role.
 // Partition keys and unique keys match src/adapters/cosmos/containers.ts; they cannot be changed on an
 // existing container, which is why they are declared here and not left to the code in Azure.
@@ -83,6 +83,15 @@ var containers = [
     uniqueKeys: []
     // One marker created per ignored real-time message; countsOn: COUNT(1) WHERE day = @d AND reason = @r
     includedPaths: ['/day/?', '/reason/?']
+    compositeIndexes: []
+  }
+  {
+    name: 'memberStates'
+    partitionKey: '/memberId'
+    uniqueKeys: []
+    // One projection per member, written on each state change; the funnel: campaignId = @c with SUMs
+    // over state, atRisk, held and rewardStatus (memberStateRepository.ts COUNTS_QUERY)
+    includedPaths: ['/campaignId/?', '/state/?', '/atRisk/?', '/held/?', '/rewardStatus/?']
     compositeIndexes: []
   }
 ]

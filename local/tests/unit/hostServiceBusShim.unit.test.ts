@@ -11,6 +11,18 @@ function recordingBroker() {
 }
 
 describe('@azure/service-bus shim', () => {
+  it("reports a queue's dead-letter count through the administration client, as the app reads it", async () => {
+    const { ServiceBusAdministrationClient } = createServiceBusModule({
+      send: () => undefined,
+      deadLetterCount: (queue) => (queue === 'card-transactions' ? 3 : 0),
+    });
+    const admin = new ServiceBusAdministrationClient('Endpoint=sb://local/');
+    expect(await admin.getQueueRuntimeProperties('card-transactions')).toMatchObject({
+      deadLetterMessageCount: 3,
+    });
+    expect(await admin.getQueueRuntimeProperties('other')).toMatchObject({ deadLetterMessageCount: 0 });
+  });
+
   it('refuses a message or an array over Service Bus Standard 256 KB, as the SDK does, sending none of it', async () => {
     const { sent, broker } = recordingBroker();
     const { ServiceBusClient, isServiceBusError } = createServiceBusModule(broker);

@@ -9,6 +9,7 @@ export const CONTAINERS = {
   quarantine: 'quarantine',
   transactionClaims: 'transactionClaims',
   ignoredMessages: 'ignoredMessages',
+  memberStates: 'memberStates',
 } as const;
 
 /** An ascending composite index, for a keyset-paged ORDER BY over two fields. */
@@ -35,6 +36,7 @@ export const CONTAINER_DEFINITIONS: readonly ContainerDefinition[] = [
   { id: CONTAINERS.quarantine, partitionKey: { paths: ['/source'] } },
   { id: CONTAINERS.transactionClaims, partitionKey: { paths: ['/id'] } },
   { id: CONTAINERS.ignoredMessages, partitionKey: { paths: ['/day'] } },
+  { id: CONTAINERS.memberStates, partitionKey: { paths: ['/memberId'] } },
 ];
 
 /**

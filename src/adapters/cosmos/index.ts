@@ -5,6 +5,7 @@ import { CONTAINERS, ensureContainers } from './containers';
 import { cosmosIgnoredMessageCounter } from './ignoredMessageCounter';
 import { cosmosLedgerRepository } from './ledgerRepository';
 import { cosmosMemberRepository } from './memberRepository';
+import { cosmosMemberStateRepository } from './memberStateRepository';
 import { cosmosQuarantineRepository } from './quarantineRepository';
 import { cosmosRewardRepository } from './rewardRepository';
 
@@ -21,6 +22,7 @@ export function cosmosRepositories(database: Database): Repositories {
     rewards: cosmosRewardRepository(container(CONTAINERS.rewards)),
     quarantine: cosmosQuarantineRepository(container(CONTAINERS.quarantine)),
     ignored: cosmosIgnoredMessageCounter(container(CONTAINERS.ignoredMessages)),
+    memberStates: cosmosMemberStateRepository(container(CONTAINERS.memberStates)),
   };
 }
 

@@ -44,6 +44,20 @@ export function cosmosMemberRepository(container: Container): MemberRepository {
       }
     },
 
+    listIdsAfter: async (campaignId, limit, after) =>
+      (
+        await queryAll(
+          container,
+          'SELECT TOP @n c.memberId FROM c WHERE c.campaignId = @c AND c.memberId > @a ORDER BY c.memberId',
+          [
+            { name: '@n', value: limit },
+            { name: '@c', value: campaignId },
+            { name: '@a', value: after ?? '' },
+          ],
+          z.object({ memberId: z.string() }),
+        )
+      ).map((row) => row.memberId),
+
     listDueForEvaluation: (campaignId, nowIso, limit = 100, after?: DueMember): Promise<DueMember[]> =>
       queryAll(
         container,

@@ -2,6 +2,7 @@ import type { Repositories } from '../../../src/adapters/ports';
 import { memoryIgnoredMessageCounter } from './ignoredMessageCounter';
 import { memoryLedgerRepository } from './ledgerRepository';
 import { memoryMemberRepository } from './memberRepository';
+import { memoryMemberStateRepository } from './memberStateRepository';
 import { memoryQuarantineRepository } from './quarantineRepository';
 import { memoryRewardRepository } from './rewardRepository';
 
@@ -9,6 +10,7 @@ export {
   memoryIgnoredMessageCounter,
   memoryLedgerRepository,
   memoryMemberRepository,
+  memoryMemberStateRepository,
   memoryQuarantineRepository,
   memoryRewardRepository,
 };
@@ -22,5 +24,6 @@ export function memoryRepositories(): Repositories {
     rewards: memoryRewardRepository(),
     quarantine: memoryQuarantineRepository(),
     ignored: memoryIgnoredMessageCounter(),
+    memberStates: memoryMemberStateRepository(),
   };
 }

@@ -22,6 +22,13 @@ export function memoryMemberRepository(): MemberRepository & { all(): StoredEnro
       const ids = [...docs.values()].filter((d) => d.campaignId === campaignId).map((d) => d.memberId);
       for (let i = 0; i < ids.length; i += pageSize) yield ids.slice(i, i + pageSize);
     },
+    async listIdsAfter(campaignId, limit, after) {
+      return [...docs.values()]
+        .filter((d) => d.campaignId === campaignId && d.memberId > (after ?? ''))
+        .map((d) => d.memberId)
+        .sort()
+        .slice(0, limit);
+    },
     async listDueForEvaluation(campaignId, nowIso, limit = 100, after) {
       const now = new Date(nowIso).toISOString();
       const key = (d: { evaluationAt: string; memberId: string }) => `${d.evaluationAt}|${d.memberId}`;

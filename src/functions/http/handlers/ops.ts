@@ -4,19 +4,16 @@ import { instanceIdOf } from '../../../app/enrolments';
 import {
   MEMBER_ID_PATTERN,
   MAX_CONTRADICTIONS,
-  MEMBER_STATES,
   type Contradiction,
-  memberState,
   explainTimeline,
   newLedger,
   progressView,
-  type MemberState,
 } from '../../../domain';
 import type { QuarantineItem } from '../../../adapters/ports';
 import { idempotencyKeyOf } from '../../../adapters/points/contract';
 import { readQuery } from '../body';
 import { badContinuation, decodeContinuation, encodeContinuation } from '../continuation';
-import { ledgerOf, type HttpDeps } from '../deps';
+import type { HttpDeps } from '../deps';
 import { requireRole } from '../identity';
 import { json, problem } from '../problem';
 import { wakeNotifyFor } from '../../../app/notifyWake';
@@ -113,27 +110,31 @@ export async function opsRedrive(request: HttpRequest, deps: HttpDeps): Promise<
   return json(202, { memberId, action, instanceId: instanceIdOf(enrolment) });
 }
 
-const FUNNEL_CONCURRENCY = 16;
-
 /**
- * GET /api/ops/funnel: members per state. Reads every member's entity (bounded concurrency): fine for
- * the cohorts measured here; docs/architecture.md names the projection to use at millions of members.
+ * GET /api/ops/funnel: members per state, at risk, held, rewards pending or needing review, from the
+ * `memberStates` projection in one aggregate query (no member entity is read, whatever the cohort), and
+ * the dead letters of the transactions queue where the host can count them.
  */
 export async function opsFunnel(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
   const caller = requireRole(request, 'ops');
   if (!caller.ok) return caller.response;
-  const { repos, settings, now } = deps.services;
-  const at = now();
-  const counts = Object.fromEntries(MEMBER_STATES.map((s) => [s, 0])) as Record<MemberState, number>;
-  for await (const page of repos.members.listIdsByCampaign(settings.campaign.campaignId)) {
-    for (let i = 0; i < page.length; i += FUNNEL_CONCURRENCY) {
-      const ledgers = await Promise.all(
-        page.slice(i, i + FUNNEL_CONCURRENCY).map((id) => ledgerOf(deps, id)),
-      );
-      for (const ledger of ledgers) if (ledger) counts[memberState(ledger, at)] += 1;
-    }
-  }
-  return json(200, { campaignId: settings.campaign.campaignId, asOf: at, counts });
+  const { repos, settings, now, deadLetters } = deps.services;
+  const campaignId = settings.campaign.campaignId;
+  const [projected, dead] = await Promise.all([
+    repos.memberStates.counts(campaignId),
+    deadLetters ? deadLetters.count() : Promise.resolve(null),
+  ]);
+  return json(200, {
+    campaignId,
+    asOf: now(),
+    source: 'memberStates',
+    members: projected.members,
+    counts: projected.counts,
+    atRisk: projected.atRisk,
+    held: projected.held,
+    rewards: { pending: projected.rewardsPending, needsReview: projected.rewardsNeedsReview },
+    deadLetters: dead,
+  });
 }
 
 const flag = z.enum(['true', 'false']);

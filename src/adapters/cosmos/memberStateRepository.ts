@@ -1,0 +1,77 @@
+import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import { MEMBER_STATES, type MemberState } from '../../domain';
+import { memberCampaignId } from '../documents/common';
+import { memberStateDocSchema, nextMemberStateDoc } from '../documents/memberState';
+import type { MemberStateCounts, MemberStateRepository } from '../ports';
+import { createDoc, readDoc, replaceDoc } from './documents';
+import { ContentionError } from './errors';
+import { withThrottleRetry } from './throttle';
+
+const MAX_ROUNDS = 10;
+
+/**
+ * The funnel in one query: a SUM per state and flag over the campaign's documents. Cosmos evaluates it
+ * server-side (non-VALUE aggregates cross partitions through the SDK's query plan), so the app receives
+ * one row whatever the cohort; the local emulator runs the same text (it has no GROUP BY).
+ */
+export const COUNTS_QUERY =
+  `SELECT COUNT(1) AS members, ${MEMBER_STATES.map((s) => `SUM(c.state = '${s}' ? 1 : 0) AS ${s}`).join(', ')}, ` +
+  "SUM(c.atRisk ? 1 : 0) AS atRisk, SUM(c.held ? 1 : 0) AS held, SUM(c.rewardStatus = 'PENDING' ? 1 : 0) AS " +
+  "rewardsPending, SUM(c.rewardStatus = 'NEEDS_REVIEW' ? 1 : 0) AS rewardsNeedsReview FROM c WHERE c.campaignId = @c";
+
+const count = z.number().int().nonnegative().optional().default(0);
+const countsRow = z.object(
+  Object.fromEntries(
+    ['members', ...MEMBER_STATES, 'atRisk', 'held', 'rewardsPending', 'rewardsNeedsReview'].map((k) => [
+      k,
+      count,
+    ]),
+  ),
+);
+
+/** `memberStates` (id `{campaignId}:{memberId}`, partition /memberId): written under ETag concurrency. */
+export function cosmosMemberStateRepository(container: Container): MemberStateRepository {
+  const read = (campaignId: string, memberId: string) =>
+    readDoc(container, memberCampaignId(campaignId, memberId), memberId, memberStateDocSchema);
+
+  return {
+    async put(write) {
+      const id = memberCampaignId(write.campaignId, write.memberId);
+      for (let round = 1; round <= MAX_ROUNDS; round++) {
+        const current = await read(write.campaignId, write.memberId);
+        const next = nextMemberStateDoc(current?.doc, write);
+        if (!next) return 'UNCHANGED';
+        const outcome = current
+          ? await replaceDoc(container, write.memberId, { id, ...next }, current.etag)
+          : await createDoc(container, { id, ...next });
+        if (outcome === 'REPLACED' || outcome === 'CREATED') return 'WRITTEN';
+      }
+      throw new ContentionError(`memberStates/${id}`, MAX_ROUNDS);
+    },
+
+    async get(campaignId, memberId) {
+      return (await read(campaignId, memberId))?.doc;
+    },
+
+    async counts(campaignId): Promise<MemberStateCounts> {
+      const { resources } = await withThrottleRetry(() =>
+        container.items
+          .query<Record<string, unknown>>({
+            query: COUNTS_QUERY,
+            parameters: [{ name: '@c', value: campaignId }],
+          })
+          .fetchAll(),
+      );
+      const row = countsRow.parse(resources[0] ?? {}) as Record<string, number>;
+      return {
+        members: row['members'] ?? 0,
+        counts: Object.fromEntries(MEMBER_STATES.map((s) => [s, row[s] ?? 0])) as Record<MemberState, number>,
+        atRisk: row['atRisk'] ?? 0,
+        held: row['held'] ?? 0,
+        rewardsPending: row['rewardsPending'] ?? 0,
+        rewardsNeedsReview: row['rewardsNeedsReview'] ?? 0,
+      };
+    },
+  };
+}
