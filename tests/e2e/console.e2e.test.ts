@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { launchBrowser, type Browser } from '../support/browser';
-import { E2eRuntime } from '../support/e2eRuntime';
+import { E2eRuntime, type FunnelReport } from '../support/e2eRuntime';
 import { Timeline } from '../support/e2eTimeline';
 import { CampaignDays, feedRow, message, type Tx } from '../support/e2eTransactions';
 
@@ -74,6 +74,42 @@ async function signedIn(forWhom: { ops: true } | { member: string }, mobile = fa
     `${rt.baseUrl}/.auth/login/dev?token=${token}&post_login_redirect_uri=${encodeURIComponent(to)}`,
   );
   return page;
+}
+
+/** The funnel as a count over the member entities (each member's ops view: state, at risk, holds, reward). */
+async function countOverEntities(): Promise<Omit<FunnelReport, 'deadLetters'>> {
+  const counts: Record<string, number> = {};
+  let atRisk = 0;
+  let held = 0;
+  const rewards = { pending: 0, needsReview: 0 };
+  for (const id of Object.values(M)) {
+    const view = (await rt.opsMember(id)) as {
+      progress: { state: string; atRisk: boolean };
+      holds: unknown[];
+      decision: { outcome: string } | null;
+      reward: { issuance?: { status: string } } | null;
+    };
+    counts[view.progress.state] = (counts[view.progress.state] ?? 0) + 1;
+    if (view.progress.atRisk) atRisk += 1;
+    if (view.holds.length > 0) held += 1;
+    const status =
+      view.reward?.issuance?.status ?? (view.decision?.outcome === 'QUALIFIED' ? 'PENDING' : null);
+    if (status === 'PENDING') rewards.pending += 1;
+    if (status === 'NEEDS_REVIEW') rewards.needsReview += 1;
+  }
+  return { members: Object.values(M).length, counts, atRisk, held, rewards };
+}
+
+/** The funnel's counts with the states no member is in left out (the API lists every state). */
+async function projectedFunnel(): Promise<Omit<FunnelReport, 'deadLetters'>> {
+  const { members, counts, atRisk, held, rewards } = await rt.funnelReport();
+  return {
+    members,
+    counts: Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)),
+    atRisk,
+    held,
+    rewards,
+  };
 }
 
 async function findMember(page: Page, memberId: string): Promise<void> {
@@ -182,6 +218,11 @@ describe('the ops console', () => {
     expect(await page.getByTestId('decision').textContent()).toMatch(/No decision yet/);
     await browser.screenshot(page, 'ops-member-held');
 
+    // And the funnel, from the memberStates projection, counts both held members as the entities do: past
+    // evaluation the held state changed with time alone, and the decision check saw it
+    expect(await projectedFunnel()).toEqual(await countOverEntities());
+    expect((await rt.funnelReport()).held).toBe(2);
+
     // When the corrected file (version 2 of the date) arrives
     await rt.dropFeed(
       days.date(0),
@@ -264,6 +305,20 @@ describe('the ops console', () => {
     const counts = await rt.funnel();
     expect(await page.getByTestId('count-COMPLETE').textContent()).toBe(String(counts['COMPLETE']));
     expect(await page.getByTestId('count-EXPIRED').textContent()).toBe(String(counts['EXPIRED']));
+    // the attention counts as the API gives them, and the API's as the entities say
+    const report = await rt.funnelReport();
+    const shown = async (id: string) => page.getByTestId(id).textContent();
+    expect(await shown('at-risk')).toBe(String(report.atRisk));
+    expect(await shown('held')).toBe(String(report.held));
+    expect(await shown('rewards-pending')).toBe(String(report.rewards.pending));
+    expect(await shown('rewards-needs-review')).toBe(String(report.rewards.needsReview));
+    expect(await projectedFunnel()).toEqual(await countOverEntities());
+    // dead letters: the local runtime's own queue, counted by the app through the Service Bus admin client
+    expect(report.deadLetters).toEqual({
+      queue: 'card-transactions',
+      count: (await rt.deadLetters()).length,
+    });
+    expect(await shown('dead-letters')).toBe(String((await rt.deadLetters()).length));
     await browser.screenshot(page, 'ops-funnel');
   });
 

@@ -51,6 +51,15 @@ export interface Credit {
   reference: string;
 }
 
+export interface FunnelReport {
+  members: number;
+  counts: Record<string, number>;
+  atRisk: number;
+  held: number;
+  rewards: { pending: number; needsReview: number };
+  deadLetters: { queue: string; count: number | null } | null;
+}
+
 export interface TopicMessage {
   messageId: string;
   body: string;
@@ -277,8 +286,13 @@ export class E2eRuntime {
   }
 
   async funnel(): Promise<Record<string, number>> {
+    return (await this.funnelReport()).counts;
+  }
+
+  /** The whole `GET /api/ops/funnel` answer (from the memberStates projection). */
+  async funnelReport(): Promise<FunnelReport> {
     const reply = await this.client.api('GET', '/api/ops/funnel', { token: await this.token('ops') });
-    return (expectOk(reply, 'funnel').body as { counts: Record<string, number> }).counts;
+    return expectOk(reply, 'funnel').body as FunnelReport;
   }
 
   /**

@@ -725,36 +725,58 @@ async function feedDatePage(date: string): Promise<void> {
 
 // ---- funnel -------------------------------------------------------------------------------------------
 
+interface Funnel {
+  campaignId: string;
+  asOf: string;
+  members: number;
+  counts: Record<string, number>;
+  atRisk: number;
+  held: number;
+  rewards: { pending: number; needsReview: number };
+  deadLetters: { queue: string; count: number | null } | null;
+}
+
+const counted = (id: string, n: number) => h('span', { 'data-testid': id }, String(n));
+
 async function funnelPage(): Promise<void> {
   const region = h('div', {});
   show(app, h('h1', {}, 'Funnel'), region);
   await render(
     region,
     'the funnel',
-    () =>
-      getJson<Record<string, unknown> & { asOf: string; counts: Record<string, number> }>('/api/ops/funnel'),
+    () => getJson<Funnel>('/api/ops/funnel'),
     (f) => {
-      const counts = Object.entries(f.counts);
-      const total = counts.reduce((a, [, n]) => a + n, 0);
-      // whatever else the funnel reports (at risk, held, rewards pending, by enrolment day, ...), as given
-      const extra = Object.entries(f).filter(([k]) => !['campaignId', 'asOf', 'counts'].includes(k));
+      const dead = f.deadLetters;
       return [
-        h('p', {}, `${total} member(s) as of ${formatInstant(f.asOf, DEFAULT_ZONE)}.`),
+        h('p', {}, `${f.members} member(s) as of ${formatInstant(f.asOf, DEFAULT_ZONE)}.`),
         table(
           'Members by state',
           ['State', 'Members'],
-          counts.map(([s, n]) => [s, h('span', { 'data-testid': `count-${s}` }, String(n))]),
+          Object.entries(f.counts).map(([s, n]) => [s, counted(`count-${s}`, n)]),
           'No member enrolled.',
         ),
-        ...extra.map(([k, v]) =>
-          typeof v === 'object' && v !== null
-            ? table(
-                k,
-                ['Key', 'Value'],
-                Object.entries(v).map(([a, b]) => [a, typeof b === 'object' ? JSON.stringify(b) : String(b)]),
-                'None.',
-              )
-            : facts([[k, String(v)]]),
+        h('h2', {}, 'Needs attention'),
+        facts([
+          ['Members at risk (a pending withdrawal would undo the target)', counted('at-risk', f.atRisk)],
+          ['Members held by a quarantined feed row', counted('held', f.held)],
+          [
+            'Rewards pending (qualified, points not yet issued)',
+            counted('rewards-pending', f.rewards.pending),
+          ],
+          ['Rewards needing review', counted('rewards-needs-review', f.rewards.needsReview)],
+          [
+            dead ? `Dead letters on ${dead.queue}` : 'Dead letters',
+            dead && dead.count !== null
+              ? counted('dead-letters', dead.count)
+              : h('span', { 'data-testid': 'dead-letters' }, 'not available'),
+          ],
+        ]),
+        h(
+          'p',
+          {},
+          'Counts come from the memberStates projection (one document per member, kept by the ' +
+            'notification dispatch). Dead letters are counted on the transactions queue: on Azure its ' +
+            'deadLetterMessageCount, locally the runtime queue.',
         ),
       ];
     },
