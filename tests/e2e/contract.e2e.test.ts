@@ -62,9 +62,12 @@ describe('the HTTP API on the local runtime answers as openapi.yaml says', () =>
       (await rt.client.api('GET', '/api/ops/feeds/not-a-date', ops)).status,
       (await rt.client.api('GET', '/api/ops/export', ops)).status,
       (await rt.client.api('GET', '/api/ops/export', member)).status,
+      (await rt.client.api('POST', '/api/ops/member-states/rebuild', ops)).status,
+      (await rt.client.api('POST', '/api/ops/member-states/rebuild?limit=0', ops)).status,
+      (await rt.client.api('POST', '/api/ops/member-states/rebuild', member)).status,
     ];
     expect(statuses).toEqual([
-      200, 403, 200, 401, 200, 200, 400, 200, 404, 202, 200, 403, 200, 200, 404, 400, 200, 403,
+      200, 403, 200, 401, 200, 200, 400, 200, 404, 202, 200, 403, 200, 200, 404, 400, 200, 403, 200, 400, 403,
     ]);
   });
 
