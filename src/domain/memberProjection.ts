@@ -1,5 +1,5 @@
 import type { DecisionOutcome, MemberLedger, RewardStatus } from './ledger';
-import { blockingHolds, memberState, shownTotals, type MemberState } from './memberState';
+import { blockingHolds, isPastEvaluation, memberState, shownTotals, type MemberState } from './memberState';
 
 /**
  * What the `memberStates` projection keeps of a member (one document each, docs/contracts.md): enough for
@@ -55,7 +55,11 @@ export function markProjection(
   ledger: MemberLedger,
   observedAt?: string,
 ): { mark: ProjectionMark; changed: boolean } {
-  const at = later(later(previous?.at ?? ledger.enrolment.enrolledAt, ledger.pastEvaluationAt), observedAt);
+  // The state depends on time only through "past evaluationAt or not", so the instant moves once, at the
+  // first time seen past it: an operation that changes nothing leaves the mark (and the entity) as it was.
+  const before = previous?.at ?? ledger.enrolment.enrolledAt;
+  const seen = later(later(before, ledger.pastEvaluationAt), observedAt);
+  const at = isPastEvaluation(ledger, before) || !isPastEvaluation(ledger, seen) ? before : seen;
   const shown = JSON.stringify(projectMember(ledger, at));
   const changed = shown !== previous?.shown;
   return { mark: { version: (previous?.version ?? 0) + (changed ? 1 : 0), at, shown }, changed };
