@@ -161,8 +161,11 @@ export interface MemberStateRepository {
   /** Writes unless the stored document has a higher version or shows the same (`nextMemberStateDoc`). */
   put(write: MemberStateWrite): Promise<'WRITTEN' | 'UNCHANGED'>;
   get(campaignId: string, memberId: string): Promise<MemberStateDoc | undefined>;
-  /** Counts per state and flag, in one aggregate query (reads no document into the app). */
-  counts(campaignId: string): Promise<MemberStateCounts>;
+  /**
+   * Counts per state and flag, in one aggregate query (reads no document into the app); with `enrolledOn`,
+   * of the members enrolled on that local day only.
+   */
+  counts(campaignId: string, filter?: { enrolledOn?: LocalDate }): Promise<MemberStateCounts>;
 }
 
 /** Everything the shells need, built once per process. */

@@ -77,7 +77,7 @@ async function signedIn(forWhom: { ops: true } | { member: string }, mobile = fa
 }
 
 /** The funnel as a count over the member entities (each member's ops view: state, at risk, holds, reward). */
-async function countOverEntities(): Promise<Omit<FunnelReport, 'deadLetters'>> {
+async function countOverEntities(): Promise<Omit<FunnelReport, 'deadLetters' | 'enrolledOn'>> {
   const counts: Record<string, number> = {};
   let atRisk = 0;
   let held = 0;
@@ -101,7 +101,7 @@ async function countOverEntities(): Promise<Omit<FunnelReport, 'deadLetters'>> {
 }
 
 /** The funnel's counts with the states no member is in left out (the API lists every state). */
-async function projectedFunnel(): Promise<Omit<FunnelReport, 'deadLetters'>> {
+async function projectedFunnel(): Promise<Omit<FunnelReport, 'deadLetters' | 'enrolledOn'>> {
   const { members, counts, atRisk, held, rewards } = await rt.funnelReport();
   return {
     members,
@@ -320,6 +320,23 @@ describe('the ops console', () => {
     });
     expect(await shown('dead-letters')).toBe(String((await rt.deadLetters()).length));
     await browser.screenshot(page, 'ops-funnel');
+
+    // by day of enrolment: every member enrolled on day 0, nobody the day after
+    for (const [day, members] of [
+      [days.date(0), report.members],
+      [days.date(1), 0],
+    ] as const) {
+      await page.getByLabel('Day of enrolment').fill(day);
+      await page.getByRole('button', { name: 'Show' }).click();
+      await page
+        .getByTestId('funnel-scope')
+        .filter({ hasText: `${members} member(s) enrolled on` })
+        .waitFor();
+      const ofDay = await rt.funnelReport(day);
+      expect(ofDay).toMatchObject({ enrolledOn: day, members });
+      expect(await shown('count-COMPLETE')).toBe(String(ofDay.counts['COMPLETE']));
+      expect(await shown('held')).toBe(String(ofDay.held));
+    }
   });
 
   it("exports decisions and rewards whose totals equal the sum of the points system's credits", async () => {

@@ -198,6 +198,24 @@ describe.each(implementations)('%s repositories', (_name, make) => {
       });
     });
 
+    it('counts one day of enrolment in the same aggregate, narrowed by enrolledOn', async () => {
+      await repos.memberStates.put(write('M-1', { enrolledOn: '2026-11-24' }));
+      await repos.memberStates.put(write('M-2', { enrolledOn: '2026-11-25', held: true }));
+      await repos.memberStates.put(write('M-3', { enrolledOn: '2026-11-25', state: 'ENROLLED' }));
+      await repos.memberStates.put(
+        write('M-4', { enrolledOn: '2026-11-25', campaignId: 'another-campaign' }),
+      );
+
+      const on25 = await repos.memberStates.counts(CAMPAIGN, { enrolledOn: '2026-11-25' });
+      const on24 = await repos.memberStates.counts(CAMPAIGN, { enrolledOn: '2026-11-24' });
+      const on23 = await repos.memberStates.counts(CAMPAIGN, { enrolledOn: '2026-11-23' });
+
+      expect(on25).toMatchObject({ members: 2, held: 1, counts: { ACTIVE: 1, ENROLLED: 1 } });
+      expect(on24).toMatchObject({ members: 1, held: 0, counts: { ACTIVE: 1, ENROLLED: 0 } });
+      expect(on23.members).toBe(0);
+      expect((await repos.memberStates.counts(CAMPAIGN)).members).toBe(3);
+    });
+
     it('counts zero of everything for a campaign without documents', async () => {
       const empty = await repos.memberStates.counts(CAMPAIGN);
       expect(empty.members).toBe(0);

@@ -705,6 +705,7 @@ describe('ops endpoints', () => {
       campaignId: 'cold-member-activation',
       asOf: NOW,
       source: 'memberStates',
+      enrolledOn: null,
       members: 4,
       atRisk: 0,
       held: 0,
@@ -721,6 +722,38 @@ describe('ops endpoints', () => {
         NEEDS_REVIEW: 0,
       },
     });
+  });
+
+  it('narrows the funnel to one day of enrolment, and refuses a day that is not a date', async () => {
+    // Given two members enrolled today (2026-11-25 in Sydney) and one the day before
+    await enrolled('M-1', 'M-2');
+    expect((await postEnrolment({ memberId: 'M-3', enrolledAt: '2026-11-24T09:00:00+11:00' })).status).toBe(
+      201,
+    );
+    await load('M-2', '250.00');
+    await dispatchNotifications(app);
+
+    // When ops read the funnel of each day, of a day nobody enrolled on, and of a malformed day
+    const funnelOn = (day: string) => opsGet(opsFunnel, 'ops/funnel', `ops/funnel?enrolledOn=${day}`);
+    const today = await funnelOn('2026-11-25');
+    const yesterday = await funnelOn('2026-11-24');
+    const none = await funnelOn('2026-11-20');
+    const bad = await funnelOn('2026-02-30');
+
+    // Then each day counts only its own members, in their states
+    expect(today.body).toMatchObject({
+      enrolledOn: '2026-11-25',
+      members: 2,
+      counts: { ENROLLED: 1, ACTIVE: 1 },
+    });
+    expect(yesterday.body).toMatchObject({
+      enrolledOn: '2026-11-24',
+      members: 1,
+      counts: { ENROLLED: 1, ACTIVE: 0 },
+    });
+    expect(none.body).toMatchObject({ enrolledOn: '2026-11-20', members: 0 });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'REQUEST.VALIDATION', errors: [{ path: 'enrolledOn' }] });
   });
 
   describe('GET /api/ops/quarantine', () => {

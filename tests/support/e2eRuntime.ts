@@ -52,6 +52,7 @@ export interface Credit {
 }
 
 export interface FunnelReport {
+  enrolledOn: string | null;
   members: number;
   counts: Record<string, number>;
   atRisk: number;
@@ -289,9 +290,10 @@ export class E2eRuntime {
     return (await this.funnelReport()).counts;
   }
 
-  /** The whole `GET /api/ops/funnel` answer (from the memberStates projection). */
-  async funnelReport(): Promise<FunnelReport> {
-    const reply = await this.client.api('GET', '/api/ops/funnel', { token: await this.token('ops') });
+  /** The whole `GET /api/ops/funnel` answer (from the memberStates projection), of one enrolment day if given. */
+  async funnelReport(enrolledOn?: string): Promise<FunnelReport> {
+    const path = `/api/ops/funnel${enrolledOn ? `?enrolledOn=${enrolledOn}` : ''}`;
+    const reply = await this.client.api('GET', path, { token: await this.token('ops') });
     return expectOk(reply, 'funnel').body as FunnelReport;
   }
 

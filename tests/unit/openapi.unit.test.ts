@@ -233,6 +233,7 @@ describe('validateResponse', () => {
       campaignId: 'cold-member-activation',
       asOf: '2026-12-02T00:00:00Z',
       source: 'memberStates',
+      enrolledOn: null,
       members: 4,
       counts: { ENROLLED: 3, ACTIVE: 1 },
       atRisk: 0,
@@ -243,6 +244,12 @@ describe('validateResponse', () => {
     expect(validateResponse('GET', 'ops/funnel', 200, 'application/json', funnel)).toEqual([]);
     expect(
       validateResponse('GET', 'ops/funnel', 200, 'application/json', { ...funnel, counts: { DONE: 1 } }),
+    ).not.toEqual([]);
+    expect(
+      validateResponse('GET', 'ops/funnel', 200, 'application/json', { ...funnel, enrolledOn: '2026-11-25' }),
+    ).toEqual([]);
+    expect(
+      validateResponse('GET', 'ops/funnel', 200, 'application/json', { ...funnel, enrolledOn: '25/11/2026' }),
     ).not.toEqual([]);
     const degraded = {
       status: 'degraded',

@@ -728,6 +728,7 @@ async function feedDatePage(date: string): Promise<void> {
 interface Funnel {
   campaignId: string;
   asOf: string;
+  enrolledOn: string | null;
   members: number;
   counts: Record<string, number>;
   atRisk: number;
@@ -739,16 +740,40 @@ interface Funnel {
 const counted = (id: string, n: number) => h('span', { 'data-testid': id }, String(n));
 
 async function funnelPage(): Promise<void> {
+  const day = query().get('enrolledOn') ?? '';
+  const form = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Funnel filters' },
+    h(
+      'label',
+      { for: 'enrolledOn' },
+      'Day of enrolment',
+      h('input', { id: 'enrolledOn', name: 'enrolledOn', type: 'date', value: day }),
+    ),
+    h('button', { type: 'submit', class: 'primary' }, 'Show'),
+    day ? link('#/funnel', 'Whole campaign') : null,
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = new FormData(form).get('enrolledOn');
+    location.hash =
+      typeof chosen === 'string' && chosen ? `#/funnel?enrolledOn=${encodeURIComponent(chosen)}` : '#/funnel';
+  });
   const region = h('div', {});
-  show(app, h('h1', {}, 'Funnel'), region);
+  show(app, h('h1', {}, 'Funnel'), form, region);
   await render(
     region,
     'the funnel',
-    () => getJson<Funnel>('/api/ops/funnel'),
+    () => getJson<Funnel>(`/api/ops/funnel${day ? `?enrolledOn=${encodeURIComponent(day)}` : ''}`),
     (f) => {
       const dead = f.deadLetters;
+      const whose = f.enrolledOn ? ` enrolled on ${formatLocalDate(f.enrolledOn)}` : '';
       return [
-        h('p', {}, `${f.members} member(s) as of ${formatInstant(f.asOf, DEFAULT_ZONE)}.`),
+        h(
+          'p',
+          { 'data-testid': 'funnel-scope' },
+          `${f.members} member(s)${whose} as of ${formatInstant(f.asOf, DEFAULT_ZONE)}.`,
+        ),
         table(
           'Members by state',
           ['State', 'Members'],

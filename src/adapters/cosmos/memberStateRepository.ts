@@ -19,6 +19,8 @@ export const COUNTS_QUERY =
   `SELECT COUNT(1) AS members, ${MEMBER_STATES.map((s) => `SUM(c.state = '${s}' ? 1 : 0) AS ${s}`).join(', ')}, ` +
   "SUM(c.atRisk ? 1 : 0) AS atRisk, SUM(c.held ? 1 : 0) AS held, SUM(c.rewardStatus = 'PENDING' ? 1 : 0) AS " +
   "rewardsPending, SUM(c.rewardStatus = 'NEEDS_REVIEW' ? 1 : 0) AS rewardsNeedsReview FROM c WHERE c.campaignId = @c";
+/** The same aggregate over one day of enrolment (the funnel by day). */
+export const COUNTS_ON_DAY_QUERY = `${COUNTS_QUERY} AND c.enrolledOn = @d`;
 
 const count = z.number().int().nonnegative().optional().default(0);
 const countsRow = z.object(
@@ -54,13 +56,21 @@ export function cosmosMemberStateRepository(container: Container): MemberStateRe
       return (await read(campaignId, memberId))?.doc;
     },
 
-    async counts(campaignId): Promise<MemberStateCounts> {
+    async counts(campaignId, filter = {}): Promise<MemberStateCounts> {
+      const { enrolledOn } = filter;
       const { resources } = await withThrottleRetry(() =>
         container.items
-          .query<Record<string, unknown>>({
-            query: COUNTS_QUERY,
-            parameters: [{ name: '@c', value: campaignId }],
-          })
+          .query<Record<string, unknown>>(
+            enrolledOn === undefined
+              ? { query: COUNTS_QUERY, parameters: [{ name: '@c', value: campaignId }] }
+              : {
+                  query: COUNTS_ON_DAY_QUERY,
+                  parameters: [
+                    { name: '@c', value: campaignId },
+                    { name: '@d', value: enrolledOn },
+                  ],
+                },
+          )
           .fetchAll(),
       );
       const row = countsRow.parse(resources[0] ?? {}) as Record<string, number>;

@@ -1,5 +1,6 @@
 import type { HttpRequest } from '@azure/functions';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { addDays } from '../../domain';
 import type { Authorized } from './identity';
 import { problem } from './problem';
 
@@ -26,6 +27,12 @@ export async function readJson<S extends z.ZodType>(
   }
   return validated(schema, body, '(body)');
 }
+
+/** A calendar date in a query string (`?from=2026-11-25`). */
+export const queryDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((d) => addDays(d, 0) === d, 'is not a calendar date');
 
 /** Validates the query string (`?limit=…&continuationToken=…`): 400 with field errors. */
 export function readQuery<S extends z.ZodType>(request: HttpRequest, schema: S): Authorized<z.infer<S>> {

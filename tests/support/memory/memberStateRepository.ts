@@ -18,8 +18,12 @@ export function memoryMemberStateRepository(): MemberStateRepository & { all(): 
     async get(campaignId, memberId) {
       return docs.get(memberCampaignId(campaignId, memberId));
     },
-    async counts(campaignId): Promise<MemberStateCounts> {
-      const mine = [...docs.values()].filter((d) => d.campaignId === campaignId);
+    async counts(campaignId, filter = {}): Promise<MemberStateCounts> {
+      const mine = [...docs.values()].filter(
+        (d) =>
+          d.campaignId === campaignId &&
+          (filter.enrolledOn === undefined || d.enrolledOn === filter.enrolledOn),
+      );
       const counts = Object.fromEntries(MEMBER_STATES.map((s) => [s, 0])) as Record<MemberState, number>;
       for (const d of mine) counts[d.state] += 1;
       return {

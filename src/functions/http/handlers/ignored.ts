@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { z } from 'zod';
 import { mapBounded } from '../../../adapters/concurrency';
 import { addDays, IGNORED_REASONS, localDateOf, type IgnoredReason, type LocalDate } from '../../../domain';
-import { readQuery } from '../body';
+import { queryDate, readQuery } from '../body';
 import type { HttpDeps } from '../deps';
 import { requireRole } from '../identity';
 import { json, problem } from '../problem';
@@ -13,12 +13,7 @@ const DEFAULT_DAYS = 7;
 /** Days read at once (three COUNT queries each), so a month's read does not burst into throttling. */
 const DAYS_IN_FLIGHT = 4;
 
-const date = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => addDays(d, 0) === d, 'is not a calendar date');
-
-const ignoredQuery = z.object({ from: date.optional(), to: date.optional() });
+const ignoredQuery = z.object({ from: queryDate.optional(), to: queryDate.optional() });
 
 /**
  * GET /api/ops/realtime/ignored: real-time messages acknowledged without effect (SPEC §3 unknown methods,

@@ -11,7 +11,7 @@ import {
 } from '../../../domain';
 import type { QuarantineItem } from '../../../adapters/ports';
 import { idempotencyKeyOf } from '../../../adapters/points/contract';
-import { readQuery } from '../body';
+import { queryDate, readQuery } from '../body';
 import { badContinuation, decodeContinuation, encodeContinuation } from '../continuation';
 import type { HttpDeps } from '../deps';
 import { requireRole } from '../identity';
@@ -110,24 +110,31 @@ export async function opsRedrive(request: HttpRequest, deps: HttpDeps): Promise<
   return json(202, { memberId, action, instanceId: instanceIdOf(enrolment) });
 }
 
+const funnelQuery = z.object({ enrolledOn: queryDate.optional() });
+
 /**
  * GET /api/ops/funnel: members per state, at risk, held, rewards pending or needing review, from the
  * `memberStates` projection in one aggregate query (no member entity is read, whatever the cohort), and
- * the dead letters of the transactions queue where the host can count them.
+ * the dead letters of the transactions queue where the host can count them. `?enrolledOn=` narrows the
+ * counts to one local day of enrolment (still one aggregate); dead letters are the queue's, whatever the day.
  */
 export async function opsFunnel(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
   const caller = requireRole(request, 'ops');
   if (!caller.ok) return caller.response;
+  const query = readQuery(request, funnelQuery);
+  if (!query.ok) return query.response;
+  const { enrolledOn } = query.value;
   const { repos, settings, now, deadLetters } = deps.services;
   const campaignId = settings.campaign.campaignId;
   const [projected, dead] = await Promise.all([
-    repos.memberStates.counts(campaignId),
+    repos.memberStates.counts(campaignId, { enrolledOn }),
     deadLetters ? deadLetters.count() : Promise.resolve(null),
   ]);
   return json(200, {
     campaignId,
     asOf: now(),
     source: 'memberStates',
+    enrolledOn: enrolledOn ?? null,
     members: projected.members,
     counts: projected.counts,
     atRisk: projected.atRisk,
