@@ -156,8 +156,22 @@ export async function runDemo(
       `  ${asExpected ? 'ok  ' : 'DIFF'} ${m.memberId}: ${got}${asExpected ? '' : ` (expected ${m.member.expected})`}`,
     );
   }
-  print('\nwhat each member sees (open in a browser; the links sign in with a dev token):');
-  for (const m of members) print(`  ${m.memberId}: ${await consoleLink(client, { member: m.memberId })}`);
-  print(`  ops console: ${await consoleLink(client, { ops: true })}`);
+  await printConsoleLinks(
+    client,
+    members.map((m) => m.memberId),
+    print,
+  );
   return allAsExpected;
+}
+
+/** The demo's closing lines: a sign-in link to each member's view, then one to the ops console. */
+export async function printConsoleLinks(
+  client: LocalClient,
+  memberIds: readonly string[],
+  print: (line: string) => void,
+): Promise<void> {
+  print('\nwhat each member sees (open in a browser; the links sign in with a dev token):');
+  for (const memberId of memberIds)
+    print(`  ${memberId}: ${await consoleLink(client, { member: memberId })}`);
+  print(`  ops console: ${await consoleLink(client, { ops: true })}`);
 }

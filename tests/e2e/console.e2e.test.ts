@@ -6,8 +6,8 @@ import { CampaignDays, feedRow, message, type Tx } from '../support/e2eTransacti
 
 /**
  * The console in a real browser (Debian's Chromium through playwright-core) against the local runtime on
- * the virtual clock: what a member sees and what ops do with it, each page screenshotted into
- * .local/screenshots/ (git-ignored).
+ * the virtual clock: what a member sees and what ops do with it, each page screenshotted outside the
+ * repository tree (`$SCREENSHOT_DIR`, else `<os temp dir>/cma-console-screenshots`; tests/support/browser.ts).
  */
 jest.setTimeout(300_000);
 

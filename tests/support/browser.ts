@@ -2,12 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from './e2ePaths';
 
 /** Debian's Chromium (`.ci/run` installs it); Playwright never downloads a browser here. */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-/** Where the browser tests write a screenshot of each page (git-ignored `.local/`). */
-export const SCREENSHOTS = join(PROJECT_ROOT, '.local', 'screenshots');
+/**
+ * Where the browser tests write a screenshot of each page: `$SCREENSHOT_DIR` when set, else
+ * `<os temp dir>/cma-console-screenshots`, outside the repository tree (test artifacts, never committed).
+ */
+export const SCREENSHOTS = process.env['SCREENSHOT_DIR'] || join(tmpdir(), 'cma-console-screenshots');
 
 const FLAGS = [
   '--headless',
@@ -39,6 +41,7 @@ export async function launchBrowser(errors: string[] = []): Promise<Browser> {
   });
   const browser = context.browser();
   mkdirSync(SCREENSHOTS, { recursive: true });
+  process.stdout.write(`\nbrowser tests: screenshots are written to ${SCREENSHOTS}\n`);
   const contexts: BrowserContext[] = [];
   return {
     async page(opts = {}) {
