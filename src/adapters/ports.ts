@@ -113,9 +113,21 @@ export interface QuarantineQuery {
   continuation?: string;
 }
 
+/**
+ * A listing was given a continuation it did not issue (a hand-made or corrupted token): the caller's
+ * mistake, answered 400, never a server error.
+ */
+export class InvalidContinuationError extends Error {
+  constructor(detail: string) {
+    super(`invalid continuation: ${detail}`);
+    this.name = 'InvalidContinuationError';
+  }
+}
+
 /** Rejected messages and rows, kept for ops. */
 export interface QuarantineRepository {
   put(item: QuarantineInput): Promise<'CREATED' | 'ALREADY_DONE'>;
+  /** Throws `InvalidContinuationError` for a continuation this store did not issue. */
   list(query: QuarantineQuery): Promise<QuarantinePage>;
   /** Unresolved FEED rows of a business date (every version), for a correction to resolve. */
   listUnresolvedFeedRows(businessDate: string): Promise<QuarantineItem[]>;

@@ -386,5 +386,32 @@ describe.each(implementations)('%s repositories', (_name, make) => {
       expect(await all({ resolution: 'RESOLVED' })).toEqual([2]);
       expect(await all({ reason: 'TX.BAD_AMOUNT' })).toEqual([]);
     });
+
+    it("lists a business date's unresolved feed rows, every version, for a correction to resolve", async () => {
+      const row = (businessDate: string, version: number, line: number) => ({
+        ...item,
+        key: `${businessDate}:v${version}:line:${line}`,
+        source: 'FEED' as const,
+        businessDate,
+        line,
+        reason: 'TX.BAD_AUD_AMOUNT',
+      });
+      for (const r of [row('2026-11-24', 1, 2), row('2026-11-24', 1, 3), row('2026-11-24', 2, 2)])
+        await repos.quarantine.put(r);
+      await repos.quarantine.put(row('2026-11-25', 1, 2));
+      await repos.quarantine.put({ ...item, businessDate: '2026-11-24' }); // a real-time item is not a feed row
+      await repos.quarantine.resolve(
+        quarantineId('FEED', '2026-11-24:v1:line:3'),
+        'corrected file v2',
+        '2026-11-26T00:00:00.000Z',
+      );
+
+      const rows = await repos.quarantine.listUnresolvedFeedRows('2026-11-24');
+
+      expect(rows.map((r) => r.id).sort()).toEqual(
+        [quarantineId('FEED', '2026-11-24:v1:line:2'), quarantineId('FEED', '2026-11-24:v2:line:2')].sort(),
+      );
+      expect(rows.every((r) => r.source === 'FEED' && r.resolvedAt === undefined)).toBe(true);
+    });
   });
 });

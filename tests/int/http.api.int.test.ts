@@ -31,6 +31,8 @@ import {
 } from '../support/httpRequests';
 import { validateResponse } from '../support/openapi';
 import { QUARANTINE_CAPS } from '../../src/adapters/documents/quarantine';
+import { MAX_CONTRADICTIONS } from '../../src/domain';
+import { encodeContinuation } from '../../src/functions/http/continuation';
 
 // The HTTP shells driven with real HttpRequest objects against in-memory repositories and a fake
 // durable client whose member entities are real (signals run handleMemberOperation). Every asserted
@@ -590,6 +592,45 @@ describe('ops endpoints', () => {
     ]);
   });
 
+  it("shows a member conflict in the second claimant's member view, however many other rows it has quarantined", async () => {
+    // Given M-1's load T-1, and M-2 with more quarantined messages than the member view lists
+    await enrolled('M-1', 'M-2');
+    await load('M-1', '250.00', { transactionId: 'T-1' });
+    const base = {
+      memberId: 'M-2',
+      type: 'LOAD',
+      method: 'APPLE_PAY',
+      status: 'SETTLED',
+      currency: 'AUD',
+      initiatedAt: '2026-11-25T09:30:00+11:00',
+      settledAt: '2026-11-25T09:30:01+11:00',
+    };
+    const conflicting = { ...base, transactionId: 'T-1', amount: '80.00', audAmount: '80.00' };
+    const meta = { messageId: 'T-1:SETTLED', enqueuedTimeUtc: app.clock.now() };
+    expect(await handleTransaction(conflicting, meta, app)).toBe('CONFLICT_QUARANTINED');
+    for (let i = 0; i < MAX_CONTRADICTIONS + 5; i++) {
+      app.clock.advance(1000);
+      const bad = { ...base, transactionId: `T-BAD-${i}`, amount: 'lots', audAmount: 'lots' };
+      await handleTransaction(
+        bad,
+        { messageId: `T-BAD-${i}:SETTLED`, enqueuedTimeUtc: app.clock.now() },
+        app,
+      );
+    }
+
+    // When ops look M-2 up
+    const answer = await opsGet(opsMember, 'ops/members/{memberId}', 'ops/members/M-2', {
+      params: { memberId: 'M-2' },
+    });
+
+    // Then the member conflict is listed, though the newest quarantined rows are all bad amounts
+    const body = answer.body as { contradictions: unknown[]; quarantined: { reason: string }[] };
+    expect(body.quarantined.every((q) => q.reason !== 'LEDGER.MEMBER_MISMATCH')).toBe(true);
+    expect(body.contradictions).toEqual([
+      { transactionId: 'T-1', detail: expect.stringMatching(/^LEDGER.MEMBER_MISMATCH: /) },
+    ]);
+  });
+
   it('answers 404 for a member not enrolled and 400 for an invalid member id', async () => {
     // Given no enrolment for M-9
     // When ops look up M-9 and a malformed id
@@ -871,7 +912,14 @@ describe('ops endpoints', () => {
         await opsGet(opsQuarantine, 'ops/quarantine', 'ops/quarantine', {
           query: { source: 'REALTIME', continuationToken: token },
         }),
+        // a hand-made token of the right listing whose store token is forged
+        await opsGet(opsQuarantine, 'ops/quarantine', 'ops/quarantine', {
+          query: {
+            continuationToken: encodeContinuation('ops/quarantine?source=&unresolvedOnly=true', 'forged'),
+          },
+        }),
       ];
+      expect(answers).toHaveLength(4);
 
       // Then each is a 400 naming the token, never the first page again
       for (const answer of answers)

@@ -6,8 +6,9 @@ import {
   quarantineSourceOf,
   type QuarantineItem,
 } from '../documents/quarantine';
-import type { QuarantineRepository } from '../ports';
+import { InvalidContinuationError, type QuarantineRepository } from '../ports';
 import { createDoc, readDoc, replaceDoc } from './documents';
+import { cosmosStatus } from './errors';
 import { withThrottleRetry } from './throttle';
 
 /** Rejected items in `quarantine` (partition /source) under deterministic ids: a redelivery is a no-op. */
@@ -43,7 +44,11 @@ export function cosmosQuarantineRepository(container: Container): QuarantineRepo
           ...(source ? { partitionKey: source } : {}),
         },
       );
-      const page = await withThrottleRetry(() => iterator.fetchNext());
+      const page = await withThrottleRetry(() => iterator.fetchNext()).catch((error: unknown) => {
+        throw continuation !== undefined && isRefusedContinuation(error)
+          ? new InvalidContinuationError(error instanceof Error ? error.message : String(error))
+          : error;
+      });
       const items: QuarantineItem[] = page.resources.map((row) => quarantineItemSchema.parse(row));
       return page.continuationToken ? { items, continuation: page.continuationToken } : { items };
     },
@@ -53,7 +58,8 @@ export function cosmosQuarantineRepository(container: Container): QuarantineRepo
         container.items
           .query(
             {
-              query: 'SELECT * FROM c WHERE c.businessDate = @d AND NOT IS_DEFINED(c.resolvedAt)',
+              query:
+                "SELECT * FROM c WHERE c.source = 'FEED' AND c.businessDate = @d AND NOT IS_DEFINED(c.resolvedAt)",
               parameters: [{ name: '@d', value: businessDate }],
             },
             { partitionKey: 'FEED' },
@@ -91,4 +97,15 @@ export function cosmosQuarantineRepository(container: Container): QuarantineRepo
       return 'ALREADY_DONE';
     },
   };
+}
+
+/**
+ * A continuation the query could not resume from: the service answers 400, and the SDK refuses a
+ * cross-partition token it cannot parse before sending anything (an error without a status naming the
+ * continuation token). Throttling, server and network errors keep their own meaning.
+ */
+export function isRefusedContinuation(error: unknown): boolean {
+  const status = cosmosStatus(error);
+  if (status !== undefined) return status === 400;
+  return error instanceof Error && /continuation token/i.test(error.message);
 }

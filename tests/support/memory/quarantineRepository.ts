@@ -4,7 +4,7 @@ import {
   quarantineItemSchema,
   type QuarantineItem,
 } from '../../../src/adapters/documents/quarantine';
-import type { QuarantineRepository } from '../../../src/adapters/ports';
+import { InvalidContinuationError, type QuarantineRepository } from '../../../src/adapters/ports';
 
 /** In-memory `QuarantineRepository`; its continuation token is an offset. */
 export function memoryQuarantineRepository(): QuarantineRepository {
@@ -28,7 +28,9 @@ export function memoryQuarantineRepository(): QuarantineRepository {
           (resolution !== 'UNRESOLVED' || !i.resolvedAt) &&
           (resolution !== 'RESOLVED' || Boolean(i.resolvedAt)),
       );
-      const start = continuation ? Number(continuation) : 0;
+      const start = continuation === undefined ? 0 : Number(continuation);
+      if (continuation !== undefined && !(Number.isSafeInteger(start) && start > 0))
+        throw new InvalidContinuationError(`offset ${continuation ?? ''}`);
       const page = matching.slice(start, start + limit);
       const end = start + page.length;
       return end < matching.length ? { items: page, continuation: String(end) } : { items: page };

@@ -9,7 +9,7 @@ import {
   newLedger,
   progressView,
 } from '../../../domain';
-import type { QuarantineItem } from '../../../adapters/ports';
+import { InvalidContinuationError, type QuarantinePage } from '../../../adapters/ports';
 import { idempotencyKeyOf } from '../../../adapters/points/contract';
 import { queryDate, readQuery } from '../body';
 import { badContinuation, decodeContinuation, encodeContinuation } from '../continuation';
@@ -37,12 +37,13 @@ export async function opsMember(request: HttpRequest, deps: HttpDeps): Promise<H
   const campaignId = settings.campaign.campaignId;
   const enrolment = await repos.members.get(campaignId, memberId);
   if (!enrolment) return problem(404, 'MEMBER.NOT_ENROLLED', `member ${memberId} is not enrolled`);
-  const [state, ledger, reward, orchestration, quarantined] = await Promise.all([
+  const [state, ledger, reward, orchestration, quarantined, conflicts] = await Promise.all([
     deps.client.readMember(memberId),
     repos.ledger.listByMember(memberId),
     repos.rewards.get(campaignId, memberId),
     deps.client.status(instanceIdOf(enrolment)),
     repos.quarantine.listByMember(memberId, MAX_CONTRADICTIONS),
+    quarantinedContradictions(deps, memberId),
   ]);
   const memberLedger = state?.ledger ?? newLedger(enrolment);
   const at = now();
@@ -54,7 +55,7 @@ export async function opsMember(request: HttpRequest, deps: HttpDeps): Promise<H
     timeline: explainTimeline(memberLedger, at),
     holds: Object.values(memberLedger.holds),
     celebrations: memberLedger.celebrations,
-    contradictions: contradictionsOf(memberLedger.contradictions, quarantined),
+    contradictions: [...memberLedger.contradictions, ...conflicts],
     decision: memberLedger.decision,
     reward: reward ?? null,
     idempotencyKey: idempotencyKeyOf(campaignId, memberId),
@@ -69,18 +70,24 @@ export async function opsMember(request: HttpRequest, deps: HttpDeps): Promise<H
   });
 }
 
-/**
- * What the entity recorded plus what the shells quarantined before it (a ledger conflict of member or
- * type, the same message with another body): ops see every contradiction of the member in one list.
- */
-function contradictionsOf(recorded: Contradiction[], quarantined: QuarantineItem[]): Contradiction[] {
-  const fromQuarantine = quarantined
-    .filter((q) => q.transactionId && CONTRADICTION_CODES.has(q.reason))
-    .map((q) => ({ transactionId: q.transactionId ?? '', detail: `${q.reason}: ${q.detail}` }));
-  return [...recorded, ...fromQuarantine];
-}
+const CONTRADICTION_CODES = ['LEDGER.TYPE_MISMATCH', 'LEDGER.MEMBER_MISMATCH', 'TX.BODY_CONFLICT'] as const;
 
-const CONTRADICTION_CODES = new Set(['LEDGER.TYPE_MISMATCH', 'LEDGER.MEMBER_MISMATCH', 'TX.BODY_CONFLICT']);
+/**
+ * What the shells quarantined before the entity saw it (a ledger conflict of member or type, the same
+ * message with another body), queried by code so the member's other quarantined rows cannot crowd them out;
+ * with what the entity recorded, ops see every contradiction of the member in one list.
+ */
+async function quarantinedContradictions(deps: HttpDeps, memberId: string): Promise<Contradiction[]> {
+  const pages = await Promise.all(
+    CONTRADICTION_CODES.map((reason) =>
+      deps.services.repos.quarantine.list({ memberId, reason, limit: MAX_CONTRADICTIONS }),
+    ),
+  );
+  return pages
+    .flatMap((page) => page.items)
+    .filter((q) => q.transactionId)
+    .map((q) => ({ transactionId: q.transactionId ?? '', detail: `${q.reason}: ${q.detail}` }));
+}
 
 /**
  * POST /api/ops/members/{memberId}/redrive: releases quarantine holds and restarts the member's
@@ -187,14 +194,21 @@ export async function opsQuarantine(request: HttpRequest, deps: HttpDeps): Promi
     ? decodeContinuation(scope, continuationToken, z.string().min(1))
     : undefined;
   if (continuationToken && !continuation) return badContinuation();
-  const page = await deps.services.repos.quarantine.list({
-    limit,
-    ...(source ? { source } : {}),
-    ...(reason ? { reason } : {}),
-    ...(memberId ? { memberId } : {}),
-    ...(resolution ? { resolution } : {}),
-    ...(continuation ? { continuation } : {}),
-  });
+  let page: QuarantinePage;
+  try {
+    page = await deps.services.repos.quarantine.list({
+      limit,
+      ...(source ? { source } : {}),
+      ...(reason ? { reason } : {}),
+      ...(memberId ? { memberId } : {}),
+      ...(resolution ? { resolution } : {}),
+      ...(continuation ? { continuation } : {}),
+    });
+  } catch (error) {
+    // a token of the right listing whose inner store token was forged or corrupted
+    if (error instanceof InvalidContinuationError) return badContinuation();
+    throw error;
+  }
   return json(200, {
     items: page.items,
     ...(page.continuation ? { continuationToken: encodeContinuation(scope, page.continuation) } : {}),
