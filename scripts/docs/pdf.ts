@@ -20,6 +20,12 @@ const root = resolve(__dirname, '../..');
 const source = join(root, 'docs/architecture.md');
 const outDir = resolve(process.env['DOCS_OUT_DIR'] ?? join(root, '.local/docs'));
 const puppeteerConfig = join(__dirname, 'puppeteer-config.json');
+/** The launch options, with the browser of `CHROMIUM_PATH` when set (as the browser tests use it). */
+const launchOptions = (): LaunchOptions => {
+  const options = JSON.parse(readFileSync(puppeteerConfig, 'utf8')) as LaunchOptions;
+  const chromium = process.env['CHROMIUM_PATH'];
+  return chromium ? { ...options, executablePath: chromium } : options;
+};
 const check = process.argv.includes('--check');
 const PAGE_RANGE = { min: 5, max: 7 } as const;
 
@@ -49,11 +55,11 @@ a { color: #124; text-decoration: none; }
 function renderDiagrams(): string {
   const rendered = join(outDir, 'architecture.md');
   const mmdc = join(root, 'node_modules/.bin/mmdc');
-  execFileSync(
-    mmdc,
-    ['--quiet', '-i', source, '-o', rendered, '-e', 'svg', '-b', 'white', '-p', puppeteerConfig],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const config = join(outDir, 'puppeteer-config.json');
+  writeFileSync(config, JSON.stringify(launchOptions()));
+  execFileSync(mmdc, ['--quiet', '-i', source, '-o', rendered, '-e', 'svg', '-b', 'white', '-p', config], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   return readFileSync(rendered, 'utf8');
 }
 
@@ -93,7 +99,7 @@ async function main(): Promise<void> {
   writeFileSync(html, toHtml(markdown, diagramWidths(readFileSync(source, 'utf8'))));
 
   const pdf = join(outDir, 'architecture.pdf');
-  const browser = await puppeteer.launch(JSON.parse(readFileSync(puppeteerConfig, 'utf8')) as LaunchOptions);
+  const browser = await puppeteer.launch(launchOptions());
   try {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });

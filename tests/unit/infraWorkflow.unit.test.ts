@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 
@@ -176,6 +178,37 @@ describe('Node version', () => {
     const ci = readText('.ci/run');
     expect(ci.indexOf('bash scripts/ci/node22.sh')).toBeGreaterThan(ci.indexOf('npm test'));
     expect(readText('scripts/ci/node22.sh')).toContain('jest --selectProjects unit int');
+  });
+});
+
+describe('.ci/run on a GitHub runner (not root, Ubuntu)', () => {
+  const ci = readText('.ci/run');
+
+  it('installs packages only through as_root, which uses sudo when not root', () => {
+    const aptLines = ci.split('\n').filter((l) => /\bapt-get\b/.test(l));
+    expect(aptLines.length).toBeGreaterThan(0);
+    for (const line of aptLines) expect(line.trim()).toMatch(/^as_root (env \S+ )?apt-get /);
+
+    const definition = /^as_root\(\) \{.*\}$/m.exec(ci)?.[0] ?? '';
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-run-'));
+    fs.writeFileSync(path.join(bin, 'id'), '#!/bin/sh\necho 1001\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'sudo'), '#!/bin/sh\necho "sudo $*"\n', { mode: 0o755 });
+    const run = (script: string) =>
+      execFileSync('bash', ['-c', `${definition}\n${script}`], {
+        env: { PATH: `${bin}:/usr/bin:/bin` },
+      }).toString();
+    expect(run('as_root echo apt-get update')).toBe('sudo echo apt-get update\n');
+    fs.writeFileSync(path.join(bin, 'id'), '#!/bin/sh\necho 0\n', { mode: 0o755 });
+    expect(run('as_root echo apt-get update')).toBe('apt-get update\n');
+  });
+
+  it('uses a browser the machine has (CHROMIUM_PATH, chromium, chromium-browser, google-chrome) and passes it on', () => {
+    expect(ci).toMatch(/for candidate in "\$\{CHROMIUM_PATH:-\}" \/usr\/bin\/chromium/);
+    expect(ci).toContain('command -v google-chrome');
+    expect(ci).toMatch(/^export CHROMIUM_PATH=/m);
+    // both browser users read it: the browser tests and the design document's renderer
+    expect(readText('tests/support/browser.ts')).toContain("process.env['CHROMIUM_PATH']");
+    expect(readText('scripts/docs/pdf.ts')).toContain("process.env['CHROMIUM_PATH']");
   });
 });
 
