@@ -16,7 +16,18 @@ export interface PlainResponse {
   status: number;
   headers: [string, string][];
   body: Buffer;
+  /**
+   * A body the function returned as a stream (`ReadableStream`, async iterable): written to the socket as
+   * it is produced, as Azure does with `app.setup({ enableHttpStream: true })`; `body` is then empty.
+   */
+  stream?: AsyncIterable<Uint8Array>;
 }
+
+const isStreamBody = (body: unknown): boolean =>
+  typeof body === 'object' &&
+  body !== null &&
+  (body instanceof ReadableStream || Symbol.asyncIterator in body) &&
+  !ArrayBuffer.isView(body);
 
 export interface HttpFunctionsOptions {
   invoker: Invoker;
@@ -66,6 +77,9 @@ export async function toPlainResponse(result: unknown): Promise<PlainResponse> {
       'set-cookie',
       `${cookie.name}=${cookie.value}${cookie.path ? `; Path=${cookie.path}` : ''}`,
     ]);
+  const streamed = !(result instanceof HttpResponse) && isStreamBody((result as { body?: unknown }).body);
+  if (streamed && response.body)
+    return { status: response.status, headers, body: Buffer.alloc(0), stream: response.body };
   return { status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) };
 }
 

@@ -42,7 +42,32 @@ function send(res: ServerResponse, r: PlainResponse): void {
   const grouped = new Map<string, string[]>();
   r.headers.forEach(([k, v]) => grouped.set(k, [...(grouped.get(k) ?? []), v]));
   grouped.forEach((v, k) => res.setHeader(k, v.length === 1 ? (v[0] as string) : v));
-  res.end(r.body);
+  if (r.stream) void stream(res, r.stream);
+  else res.end(r.body);
+}
+
+/**
+ * Writes a streamed body chunk by chunk (chunked transfer), waiting for the socket to drain; a body that
+ * fails part-way aborts the connection, so the client sees a truncated response rather than a complete one.
+ */
+async function stream(res: ServerResponse, body: AsyncIterable<Uint8Array>): Promise<void> {
+  let gone = false;
+  res.once('close', () => (gone = true));
+  res.flushHeaders();
+  try {
+    for await (const chunk of body) {
+      // the client went away: leaving the loop cancels the body, so the function stops producing it
+      if (gone) return;
+      if (!res.write(chunk))
+        await new Promise<void>((resolve) => {
+          res.once('drain', resolve);
+          res.once('close', resolve);
+        });
+    }
+    res.end();
+  } catch (err) {
+    res.destroy(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
 const isLoopback = (address: string | undefined): boolean =>

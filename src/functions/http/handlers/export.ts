@@ -102,8 +102,9 @@ function streamOf(lines: AsyncGenerator<string>): ReadableStream<Uint8Array> {
 }
 
 /**
- * GET /api/ops/export: the campaign's decisions and rewards as CSV for finance (streamed: one member
- * page is read at a time), ending with a TOTAL row to reconcile against the points system's statement.
+ * GET /api/ops/export: the campaign's decisions and rewards as CSV for finance, ending with a TOTAL row to
+ * reconcile against the points system's statement. Streamed: one member page is read at a time and sent
+ * as it is written (HTTP streams are enabled in `src/app/startUp.ts`), so memory does not grow with the cohort.
  */
 export function opsExport(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
   const caller = requireRole(request, 'ops');
