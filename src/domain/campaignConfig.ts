@@ -1,5 +1,6 @@
 import { Duration, IANAZone } from 'luxon';
 import { z } from 'zod';
+import { WITHDRAWAL_METHODS } from './transaction';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const isoDuration = z
@@ -18,9 +19,6 @@ function isValidZone(zone: string): boolean {
   if (valid === undefined) zoneValidity.set(zone, (valid = IANAZone.isValidZone(zone)));
   return valid;
 }
-
-export const WITHDRAWAL_METHODS = ['CARDHOLDER_TRANSFER', 'BANK_ACCOUNT', 'ATM'] as const;
-export type WithdrawalMethod = (typeof WITHDRAWAL_METHODS)[number];
 
 /** The campaign's rules (SPEC §1). A member's copy is snapshotted at enrolment and never changes. */
 export const campaignConfigSchema = z.object({

@@ -31,7 +31,9 @@ export interface Hold {
   reason: string;
 }
 
-export type DecisionOutcome = 'QUALIFIED' | 'NOT_REACHED' | 'DISQUALIFIED';
+/** The final decision's outcomes (SPEC §5), defined once: documents and the HTTP contract use these. */
+export const DECISION_OUTCOMES = ['QUALIFIED', 'NOT_REACHED', 'DISQUALIFIED'] as const;
+export type DecisionOutcome = (typeof DECISION_OUTCOMES)[number];
 
 export interface DecisionRecord {
   outcome: DecisionOutcome;
@@ -40,7 +42,21 @@ export interface DecisionRecord {
   watermark: LocalDate;
 }
 
-export type RewardStatus = 'PENDING' | 'ISSUED' | 'NEEDS_REVIEW';
+/** PENDING until the points system answered for good; ISSUED is final, NEEDS_REVIEW waits for ops. */
+export const REWARD_STATUSES = ['PENDING', 'ISSUED', 'NEEDS_REVIEW'] as const;
+export type RewardStatus = (typeof REWARD_STATUSES)[number];
+
+/**
+ * Whether an issuance outcome may still be recorded: only a qualified member has a reward, and an issued
+ * reward stays issued whatever arrives later (the points were credited; a late PENDING or NEEDS_REVIEW
+ * from a stale retry is ignored). The entity's ledger and the `rewards` document both follow it.
+ */
+export function acceptsRewardUpdate(
+  decision: DecisionOutcome | undefined,
+  current: RewardStatus | undefined,
+): boolean {
+  return decision === 'QUALIFIED' && current !== 'ISSUED';
+}
 
 export interface RewardRecord {
   status: RewardStatus;
@@ -137,9 +153,27 @@ export function addObservations(ledger: MemberLedger, observations: readonly Obs
   return { ...ledger, transactions, contradictions };
 }
 
+export type ContradictionReason = 'MEMBER_MISMATCH' | 'TYPE_MISMATCH';
+
+/**
+ * How an observation contradicts what is first known of its transaction (SPEC §3: an observation whose
+ * member or type differs is refused and quarantined). The one rule behind the member's ledger, the
+ * `ledger` container's merge and the transaction claims; without a known `type` only the member is checked.
+ */
+export function contradictionOf(
+  first: { memberId: string; type?: TrackedType | undefined },
+  obs: Pick<Observation, 'memberId' | 'type'>,
+): ContradictionReason | undefined {
+  if (first.memberId !== obs.memberId) return 'MEMBER_MISMATCH';
+  if (first.type !== undefined && first.type !== obs.type) return 'TYPE_MISMATCH';
+  return undefined;
+}
+
 function contradiction(memberId: string, entry: TxEntry | undefined, obs: Observation): string | undefined {
-  if (obs.memberId !== memberId) return `observation for member ${obs.memberId} sent to member ${memberId}`;
-  if (entry && entry.type !== obs.type) return `type ${obs.type} contradicts earlier type ${entry.type}`;
+  const reason = contradictionOf({ memberId, type: entry?.type }, obs);
+  if (reason === 'MEMBER_MISMATCH')
+    return `observation for member ${obs.memberId} sent to member ${memberId}`;
+  if (reason === 'TYPE_MISMATCH') return `type ${obs.type} contradicts earlier type ${entry?.type}`;
   return undefined;
 }
 

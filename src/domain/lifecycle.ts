@@ -1,4 +1,11 @@
-import type { CelebrationKind, DecisionRecord, MemberLedger, Notification, RewardRecord } from './ledger';
+import {
+  acceptsRewardUpdate,
+  type CelebrationKind,
+  type DecisionRecord,
+  type MemberLedger,
+  type Notification,
+  type RewardRecord,
+} from './ledger';
 import { isPastEvaluation, memberState, type MemberState } from './memberState';
 import { fail, ok, type Result } from './result';
 
@@ -101,8 +108,7 @@ export function recordDecision(ledger: MemberLedger, decision: DecisionRecord): 
  * stays issued whatever arrives later.
  */
 export function recordReward(ledger: MemberLedger, update: RewardRecord): MemberLedger {
-  if (ledger.decision?.outcome !== 'QUALIFIED' || !ledger.reward) return ledger;
-  if (ledger.reward.status === 'ISSUED') return ledger;
+  if (!ledger.reward || !acceptsRewardUpdate(ledger.decision?.outcome, ledger.reward.status)) return ledger;
   return { ...ledger, reward: { ...update, attempts: Math.max(update.attempts, ledger.reward.attempts) } };
 }
 

@@ -13,7 +13,9 @@ export const LOAD_METHODS = [
   'BPAY',
   'BANK_TRANSFER',
 ] as const;
-export const WITHDRAWAL_METHOD_LIST = ['CARDHOLDER_TRANSFER', 'BANK_ACCOUNT', 'ATM'] as const;
+/** Withdrawal methods (SPEC §3), defined once: the campaign's disqualifying methods are a subset of these. */
+export const WITHDRAWAL_METHODS = ['CARDHOLDER_TRANSFER', 'BANK_ACCOUNT', 'ATM'] as const;
+export type WithdrawalMethod = (typeof WITHDRAWAL_METHODS)[number];
 
 /** The types the campaign tracks; the others are spending and are ignored (and counted). */
 export type TrackedType = 'LOAD' | 'WITHDRAWAL';
@@ -24,7 +26,7 @@ export function statusRank(status: TxStatus): number {
 
 /** Whether a method is listed for its type (SPEC §3); an unlisted one is ignored and counted. */
 export function isKnownMethod(type: TrackedType, method: string): boolean {
-  const methods: readonly string[] = type === 'LOAD' ? LOAD_METHODS : WITHDRAWAL_METHOD_LIST;
+  const methods: readonly string[] = type === 'LOAD' ? LOAD_METHODS : WITHDRAWAL_METHODS;
   return methods.includes(method);
 }
 

@@ -14,6 +14,7 @@ import {
   recordReward,
   refreshCelebrations,
   releaseHolds,
+  REWARD_STATUSES,
   type DecisionCheck,
   type Enrolment,
   type MemberLedger,
@@ -66,7 +67,7 @@ export const operationInputs = {
   decide: z.object({ now: instant, watermark: localDate.nullable() }),
   recordReward: z.object({
     reward: z.object({
-      status: z.enum(['PENDING', 'ISSUED', 'NEEDS_REVIEW']),
+      status: z.enum(REWARD_STATUSES),
       points: z.number().int().positive(),
       attempts: z.number().int().nonnegative(),
       issuedAt: instant.optional(),

@@ -1,6 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { addObservations, explainTimeline, progressView } from '../../src/domain';
+import {
+  addObservations,
+  CELEBRATION_KINDS,
+  DECISION_OUTCOMES,
+  explainTimeline,
+  MEMBER_STATES,
+  progressView,
+  REWARD_STATUSES,
+} from '../../src/domain';
 import { ledgerFor, obs } from '../support/domainBuilders';
 import {
   openApiDocument,
@@ -112,6 +120,15 @@ describe('openapi.yaml covers the HTTP contract', () => {
       }
     }
     expect(pointers.length).toBeGreaterThan(30);
+  });
+
+  it('lists exactly the domain enums (states, celebrations, decision outcomes, reward statuses)', () => {
+    const { schemas } = openApiDocument().components;
+    const enumOf = (name: string) => (schemas[name] as { enum?: string[] } | undefined)?.enum;
+    expect(enumOf('MemberState')).toEqual([...MEMBER_STATES]);
+    expect(enumOf('CelebrationKind')).toEqual([...CELEBRATION_KINDS]);
+    expect(enumOf('DecisionOutcome')).toEqual([...DECISION_OUTCOMES]);
+    expect(enumOf('RewardStatus')).toEqual([...REWARD_STATUSES]);
   });
 
   it('validates request bodies too: an enrolment needs a well-formed member id', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { LocalDate } from '../../domain/calendar';
+import { contradictionOf, type ContradictionReason } from '../../domain/ledger';
 import { addObservation, type Observation } from '../../domain/observation';
 import type { UnknownFields } from '../../domain/realtimeMessage';
 import { TX_STATUSES, type TrackedType } from '../../domain/transaction';
@@ -37,7 +38,8 @@ export type LedgerRecord = z.infer<typeof ledgerRecordSchema>;
  */
 export const UNKNOWN_FIELDS_CAP = 4_096;
 
-export type LedgerConflictReason = 'TYPE_MISMATCH' | 'MEMBER_MISMATCH';
+/** The domain's contradiction reason (`contradictionOf` in src/domain/ledger.ts). */
+export type LedgerConflictReason = ContradictionReason;
 
 export type MergePlan =
   | { outcome: 'CREATED' | 'UPDATED'; record: LedgerRecord }
@@ -144,17 +146,4 @@ export function planRetraction(
   );
   if (kept.length === existing.observations.length) return undefined;
   return ledgerRecordOf(existing.memberId, existing.id, existing.type, kept, existing.unknownFields);
-}
-
-/**
- * How an observation contradicts the first sighting of its transaction (a stored record or a claim):
- * SPEC §3 quarantines an observation whose member or type differs.
- */
-export function contradictionOf(
-  first: { memberId: string; type: TrackedType },
-  obs: Observation,
-): LedgerConflictReason | undefined {
-  if (first.memberId !== obs.memberId) return 'MEMBER_MISMATCH';
-  if (first.type !== obs.type) return 'TYPE_MISMATCH';
-  return undefined;
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { MEMBER_STATES } from '../../domain';
+import { DECISION_OUTCOMES, MEMBER_STATES, REWARD_STATUSES } from '../../domain';
 import { localDateSchema, utcInstantSchema } from './common';
-import { DECISIONS, ISSUANCE_STATUSES } from './reward';
 
 /**
  * A member's projection in `memberStates` (id `{campaignId}:{memberId}`, partition /memberId): written by
@@ -16,8 +15,8 @@ export const memberStateDocSchema = z.object({
   stateSince: utcInstantSchema,
   atRisk: z.boolean(),
   held: z.boolean(),
-  decision: z.enum(DECISIONS).nullable(),
-  rewardStatus: z.enum(ISSUANCE_STATUSES).nullable(),
+  decision: z.enum(DECISION_OUTCOMES).nullable(),
+  rewardStatus: z.enum(REWARD_STATUSES).nullable(),
   enrolledOn: localDateSchema,
   version: z.number().int().nonnegative(),
   updatedAt: utcInstantSchema,

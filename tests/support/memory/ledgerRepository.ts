@@ -1,12 +1,8 @@
 import type { Observation } from '../../../src/domain/observation';
 import type { UnknownFields } from '../../../src/domain/realtimeMessage';
 import type { TransactionClaim } from '../../../src/adapters/documents/claim';
-import {
-  contradictionOf,
-  planMerge,
-  planRetraction,
-  type LedgerRecord,
-} from '../../../src/adapters/documents/ledger';
+import { contradictionOf } from '../../../src/domain/ledger';
+import { planMerge, planRetraction, type LedgerRecord } from '../../../src/adapters/documents/ledger';
 import { mergeManyWith } from '../../../src/adapters/mergeMany';
 import type { LedgerRepository, MergeResult } from '../../../src/adapters/ports';
 
