@@ -3,7 +3,7 @@ import { mapBounded } from '../adapters/concurrency';
 import { quarantineId } from '../adapters/documents/quarantine';
 import type { MergeResult } from '../adapters/ports';
 import type { Observation } from '../domain/observation';
-import { isOvertaken } from './admission';
+import { isOvertaken } from '../domain/feedRuns';
 import { ChunkClassifier, type BadRow, type LinedObservation } from './classify';
 import type { FeedDeps, FeedLog } from './ports';
 import { RecordSplitter } from './records';

@@ -4,7 +4,7 @@ import type { FeedDeps, FeedLog } from './ports';
 import { reconcile } from './reconcile';
 import type { FeedRun, FeedRunReason } from './runs';
 import { alertRejected } from './verifyRun';
-import { missingFromFeedCutoff, nextWatermark } from './watermark';
+import { missingFromFeedCutoff, nextWatermark } from '../domain/feedRuns';
 
 export interface CompleteJob {
   runId: string;

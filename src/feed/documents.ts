@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FEED_RUN_STATUSES } from '../domain/feedRuns';
 import { chunkPlanSchema, dataRefSchema } from './durable';
 import type { ChunkCheckpoint, FeedRun } from './runs';
 
@@ -41,7 +42,7 @@ export const feedRunSchema = z.object({
   sha256: z.string(),
   file: z.string(),
   rowCount: count,
-  status: z.enum(['VERIFYING', 'APPLYING', 'COMPLETED', 'REJECTED', 'SUPERSEDED']),
+  status: z.enum(FEED_RUN_STATUSES),
   reason: z
     .object({
       code: z.enum([

@@ -1,8 +1,10 @@
 import type { Observation } from '../domain/observation';
 import type { IgnoredReason } from '../domain/rawTransaction';
 
-/** A run's lifecycle. DUPLICATE drops create no run: they are counted on the completed one. */
-export type FeedRunStatus = 'VERIFYING' | 'APPLYING' | 'COMPLETED' | 'REJECTED' | 'SUPERSEDED';
+import type { FeedRunStatus } from '../domain/feedRuns';
+
+/** A run's lifecycle (defined in the domain). DUPLICATE drops create no run: they are counted on the completed one. */
+export type { FeedRunStatus };
 
 /** Stable codes of a rejected or stopped run (docs/feed.md, failure cases). */
 export type FeedRunReasonCode =

@@ -1,4 +1,4 @@
-import { admit } from './admission';
+import { admit } from '../domain/feedRuns';
 import { covers } from './applyChunk';
 import { runIdOf, type Manifest } from './manifest';
 import type { FeedDeps, FeedLog } from './ports';

@@ -1,13 +1,12 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import type { DecisionRecord, RewardRecord } from '../domain';
+import { rewardFrom, type DecisionRecord, type IssueOutcome, type RewardRecord } from '../domain';
 import { ACTIVITIES, MEMBER_CAMPAIGN_ORCHESTRATOR, MEMBER_ENTITY } from '../durableNames';
 import {
   memberCampaignInputSchema,
   type AlertInput,
   type CampaignPhase,
   type DecideResult,
-  type IssueOutcome,
   type IssuePointsInput,
   type RecordDecisionInput,
   type RecordIssuanceInput,
@@ -151,22 +150,6 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
   status(reward.status === 'ISSUED' ? 'COMPLETE' : 'NEEDS_REVIEW', { outcome: outcome.kind });
   return { outcome: reward.status };
 };
-
-/** 201 and the 200 replay both mean the points are credited; 409 and 404/422 need a person. */
-export function rewardFrom(outcome: IssueOutcome, points: number, at: string): RewardRecord {
-  switch (outcome.kind) {
-    case 'ISSUED':
-    case 'REPLAYED':
-      return { status: 'ISSUED', points, attempts: 1, issuedAt: at, creditId: outcome.creditId };
-    case 'CONFLICT':
-    case 'REFUSED':
-      return { status: 'NEEDS_REVIEW', points, attempts: 1, lastError: `${outcome.kind}: ${outcome.detail}` };
-    default: {
-      const unreachable: never = outcome;
-      throw new Error(`unknown outcome ${JSON.stringify(unreachable)}`);
-    }
-  }
-}
 
 function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 500);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DecisionCheck, DecisionRecord, RewardRecord } from '../domain';
+import type { DecisionCheck, DecisionRecord, IssueOutcome, RewardRecord } from '../domain';
 import { enrolmentSchema } from '../entities/memberOperations';
 
 const instant = z.iso.datetime({ offset: true });
@@ -41,9 +41,8 @@ export interface IssuePointsInput {
   points: number;
 }
 
-/** The points system's final answer, as a value (transient failures are thrown so the retry policy acts). */
-export type IssueOutcome =
-  { kind: 'ISSUED' | 'REPLAYED'; creditId: string } | { kind: 'CONFLICT' | 'REFUSED'; detail: string };
+/** The points system's final answer (defined in the domain, src/domain/issuance.ts). */
+export type { IssueOutcome };
 
 export interface RecordDecisionInput {
   memberId: string;

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import { progressLine, withProgress } from '../../src/feed/progress';
-import { admit } from '../../src/feed/admission';
+import { admit, missingFromFeedCutoff, nextWatermark } from '../../src/domain/feedRuns';
 import type { FeedRun } from '../../src/feed/runs';
-import { missingFromFeedCutoff, nextWatermark } from '../../src/feed/watermark';
 
 describe('settlement watermark', () => {
   it('is the last date of the unbroken run of completed dates from the start date', () => {

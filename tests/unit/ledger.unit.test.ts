@@ -1,4 +1,10 @@
 import {
+  acceptsRewardUpdate,
+  campaignConfigSchema,
+  contradictionOf,
+  isKnownMethod,
+  rewardFrom,
+  WITHDRAWAL_METHODS,
   decide,
   heldRowsDetail,
   memberState,
@@ -432,5 +438,53 @@ describe('bounded state', () => {
     );
     expect(JSON.stringify(ledger).length).toBeLessThan(400_000);
     expect(Object.keys(ledger.transactions)).toHaveLength(300);
+  });
+});
+
+describe('rules defined once in the domain (issue 10.3)', () => {
+  it('contradictionOf: another member is MEMBER_MISMATCH, another type TYPE_MISMATCH, an unknown type checks only the member', () => {
+    const load = obs({ cents: 1_000, initiatedAt: inWindow });
+    expect(contradictionOf({ memberId: load.memberId, type: 'LOAD' }, load)).toBeUndefined();
+    expect(contradictionOf({ memberId: 'M-OTHER', type: 'LOAD' }, load)).toBe('MEMBER_MISMATCH');
+    expect(contradictionOf({ memberId: load.memberId, type: 'WITHDRAWAL' }, load)).toBe('TYPE_MISMATCH');
+    expect(contradictionOf({ memberId: load.memberId }, load)).toBeUndefined();
+    expect(contradictionOf({ memberId: 'M-OTHER' }, load)).toBe('MEMBER_MISMATCH');
+  });
+
+  it('acceptsRewardUpdate: only a qualified decision has a reward, and ISSUED is final', () => {
+    expect(acceptsRewardUpdate('QUALIFIED', undefined)).toBe(true);
+    expect(acceptsRewardUpdate('QUALIFIED', 'PENDING')).toBe(true);
+    expect(acceptsRewardUpdate('QUALIFIED', 'NEEDS_REVIEW')).toBe(true);
+    expect(acceptsRewardUpdate('QUALIFIED', 'ISSUED')).toBe(false);
+    expect(acceptsRewardUpdate('NOT_REACHED', undefined)).toBe(false);
+    expect(acceptsRewardUpdate('DISQUALIFIED', 'PENDING')).toBe(false);
+    expect(acceptsRewardUpdate(undefined, undefined)).toBe(false);
+  });
+
+  it('rewardFrom: ISSUED and REPLAYED credit the points, CONFLICT and REFUSED need review', () => {
+    const at = '2026-12-31T00:00:00.000Z';
+    expect(rewardFrom({ kind: 'ISSUED', creditId: 'C-1' }, 2000, at)).toEqual({
+      status: 'ISSUED',
+      points: 2000,
+      attempts: 1,
+      issuedAt: at,
+      creditId: 'C-1',
+    });
+    expect(rewardFrom({ kind: 'REPLAYED', creditId: 'C-1' }, 2000, at).status).toBe('ISSUED');
+    expect(rewardFrom({ kind: 'CONFLICT', detail: 'other body' }, 2000, at)).toEqual({
+      status: 'NEEDS_REVIEW',
+      points: 2000,
+      attempts: 1,
+      lastError: 'CONFLICT: other body',
+    });
+    expect(rewardFrom({ kind: 'REFUSED', detail: '422 X' }, 2000, at).status).toBe('NEEDS_REVIEW');
+  });
+
+  it('withdrawal methods are one list: every disqualifying method is a known withdrawal method', () => {
+    for (const method of WITHDRAWAL_METHODS) expect(isKnownMethod('WITHDRAWAL', method)).toBe(true);
+    expect(isKnownMethod('WITHDRAWAL', 'APPLE_PAY')).toBe(false);
+    expect(campaignConfigSchema.shape.disqualifyingWithdrawalMethods.safeParse(['PAYPAL']).success).toBe(
+      false,
+    );
   });
 });
