@@ -41,7 +41,19 @@ export function notifyDispatchInstanceId(shard: string): string {
   return `${NOTIFY_DISPATCH_ORCHESTRATOR}:${shard}`;
 }
 
-export const MEMBER_CAMPAIGN_ORCHESTRATOR = 'memberCampaign';
+/**
+ * The member orchestration is versioned by name (docs/versioning.md): new instances start under
+ * `memberCampaign_v2`; `memberCampaign` (v1) stays registered, frozen, for instances started before it.
+ * Both keep the instance id `memberCampaign:{campaignId}:{memberId}`, so whoever builds, starts or
+ * queries an instance by id finds either version.
+ */
+export const MEMBER_CAMPAIGN_ORCHESTRATOR = 'memberCampaign_v2';
+/** Frozen: the hourly re-check of the watermark (src/orchestrators/memberCampaign.ts). */
+export const MEMBER_CAMPAIGN_V1_ORCHESTRATOR = 'memberCampaign';
+export const MEMBER_CAMPAIGN_INSTANCE_PREFIX = 'memberCampaign';
+
+/** The event a waiting `memberCampaign_v2` instance wakes on (docs/flows.md § 4). */
+export const RECHECK_EVENT = 'recheck';
 
 export const ACTIVITIES = {
   readWatermark: FEED_GET_WATERMARK_ACTIVITY,
@@ -53,7 +65,7 @@ export const ACTIVITIES = {
 
 /** Instance ids name the member, so ops find an instance in the Durable Functions Monitor by member id. */
 export function memberCampaignInstanceId(campaignId: string, memberId: string): string {
-  return `${MEMBER_CAMPAIGN_ORCHESTRATOR}:${campaignId}:${memberId}`;
+  return `${MEMBER_CAMPAIGN_INSTANCE_PREFIX}:${campaignId}:${memberId}`;
 }
 
 export const MEMBER_OPERATIONS = [

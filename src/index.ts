@@ -4,6 +4,7 @@ import './app/startUp';
 import './entities/member';
 import './entities/notificationOutbox';
 import './orchestrators/memberCampaign';
+import './orchestrators/memberCampaignV2';
 import './orchestrators/notifyDispatch';
 import './functions/campaignActivities';
 import './functions/httpApi';

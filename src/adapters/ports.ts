@@ -178,6 +178,14 @@ export interface MemberStateRepository {
    * of the members enrolled on that local day only.
    */
   counts(campaignId: string, filter?: { enrolledOn?: LocalDate }): Promise<MemberStateCounts>;
+  /**
+   * The members a watermark `watermark` wakes, page by page: undecided, last grace date on or before it,
+   * and either shown waiting for the watermark or with a last grace date after `previous` (the watermark
+   * before the run), so a member whose wait is not projected yet is woken too.
+   */
+  listWatermarkWakes(campaignId: string, watermark: string, previous: string | null): AsyncIterable<string[]>;
+  /** The documents of these members (those without one are left out), in one query per 100 members. */
+  getMany(campaignId: string, memberIds: readonly string[]): Promise<MemberStateDoc[]>;
 }
 
 /** Everything the shells need, built once per process. */

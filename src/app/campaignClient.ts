@@ -8,10 +8,12 @@ import {
   notifyDispatchInstanceId,
   notifyShardOf,
   OUTBOX_ENTITY,
+  RECHECK_EVENT,
   type MemberOperation,
 } from '../durableNames';
 import type { MemberEntityState } from '../entities/memberOperations';
 import type { OutboxIndex } from '../entities/notificationOutbox';
+import type { RecheckEvent } from '../orchestrators/memberCampaignInput';
 import { campaignInputFor, instanceIdOf } from './enrolments';
 
 export interface InstanceStatus {
@@ -36,6 +38,11 @@ export interface CampaignClient {
    */
   wakeDispatch(shards: Iterable<string>): Promise<void>;
   status(instanceId: string): Promise<InstanceStatus | null>;
+  /**
+   * Raises `recheck` at the member's campaign instance, so a v2 instance waiting for its decision asks
+   * again now (docs/flows.md § 4). False when there is no instance; a finished one ignores it.
+   */
+  wakeCampaign(member: { campaignId: string; memberId: string }, event: RecheckEvent): Promise<boolean>;
   /** Starts the member's instance unless it exists; with `restartIfIdle`, also restarts a finished one. */
   ensureCampaign(
     enrolment: Enrolment,
@@ -94,6 +101,16 @@ export function campaignClient(client: DurableClient): CampaignClient {
       }
     },
     status,
+    async wakeCampaign(member, event) {
+      try {
+        await client.raiseEvent(instanceIdOf(member), RECHECK_EVENT, event);
+        return true;
+      } catch (error) {
+        // durable-functions 3 rejects the extension's 404 (a 410 for a finished instance resolves)
+        if (/No instance with ID|404/.test(String(error))) return false;
+        throw error;
+      }
+    },
     async ensureCampaign(enrolment, options = {}) {
       const instanceId = instanceIdOf(enrolment);
       const current = await status(instanceId);

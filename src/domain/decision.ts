@@ -57,6 +57,17 @@ export function decide(ledger: MemberLedger, nowIso: string, watermark: LocalDat
   return { kind: 'DECIDED', decision, alreadyRecorded: false };
 }
 
+/**
+ * Records what an undecided member waits for after `evaluationAt` (the `memberStates` projection shows it):
+ * `since` stays while the reason stays, so a repeated check changes nothing. Before evaluation there is
+ * nothing to record.
+ */
+export function noteWaiting(ledger: MemberLedger, check: DecisionCheck, nowIso: string): MemberLedger {
+  if (check.kind !== 'NOT_YET' || check.reason === 'BEFORE_EVALUATION') return ledger;
+  if (ledger.waiting?.reason === check.reason) return ledger;
+  return { ...ledger, waiting: { reason: check.reason, since: nowIso } };
+}
+
 /** How many hold references the detail names; the rest are counted (the detail reaches the 16 KB custom status). */
 export const HELD_REFS_SHOWN = 5;
 const MAX_REF_CHARS = 120;

@@ -107,6 +107,14 @@ export interface MemberLedger {
    * are not ordered) cannot take it back in time, withdraw a celebration and raise it again under a new id.
    */
   pastEvaluationAt?: string;
+  /** What the last decision check after `evaluationAt` found the decision waiting for, and since when. */
+  waiting?: Waiting;
+}
+
+/** A wait the projection shows, so wake-ups and the sweep find waiting members by a query (absent: none). */
+export interface Waiting {
+  reason: 'WATERMARK_BEHIND' | 'QUARANTINE_HOLD';
+  since: string;
 }
 
 /** Contradictions kept for ops; beyond this only the count matters and the quarantine has them all. */

@@ -1,4 +1,4 @@
-import type { DecisionOutcome, MemberLedger, RewardStatus } from './ledger';
+import type { DecisionOutcome, MemberLedger, RewardStatus, Waiting } from './ledger';
 import { blockingHolds, isPastEvaluation, memberState, shownTotals, type MemberState } from './memberState';
 
 /**
@@ -16,6 +16,11 @@ export interface MemberProjection {
   rewardStatus: RewardStatus | null;
   /** The enrolment's local day 0 (the funnel by day of enrolment). */
   enrolledOn: string;
+  /** The last grace date: a run whose watermark reaches it wakes the member (docs/flows.md § 4). */
+  lastGraceDate: string;
+  /** What an undecided member's decision waits for after `evaluationAt`, and since when (null: nothing). */
+  waitingFor: Waiting['reason'] | null;
+  waitingSince: string | null;
 }
 
 /** The projection of the ledger at `nowIso` (the state depends on time only through `evaluationAt`). */
@@ -28,6 +33,9 @@ export function projectMember(ledger: MemberLedger, nowIso: string): MemberProje
     decision: decision?.outcome ?? null,
     rewardStatus: reward?.status ?? (decision?.outcome === 'QUALIFIED' ? 'PENDING' : null),
     enrolledOn: ledger.enrolment.window.day0,
+    lastGraceDate: ledger.enrolment.window.lastGraceDate,
+    waitingFor: decision ? null : (ledger.waiting?.reason ?? null),
+    waitingSince: decision ? null : (ledger.waiting?.since ?? null),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   CELEBRATION_KINDS,
   decide,
   newLedger,
+  noteWaiting,
   recordDecision,
   recordReward,
   refreshCelebrations,
@@ -188,7 +189,9 @@ function applyToLedger(
       const { now, watermark } = input as z.infer<typeof operationInputs.decide>;
       const check: DecisionCheck = decide(ledger, now, watermark);
       const next =
-        check.kind === 'DECIDED' ? refreshCelebrations(recordDecision(ledger, check.decision), now) : ledger;
+        check.kind === 'DECIDED'
+          ? refreshCelebrations(recordDecision(ledger, check.decision), now)
+          : noteWaiting(ledger, check, now);
       return { ledger: next, result: { ok: true, value: check } };
     }
     case 'recordReward': {

@@ -33,20 +33,23 @@ export async function completeRun(deps: FeedDeps, job: CompleteJob, log: FeedLog
     throw new Error(`run ${job.runId} has ${chunks.length} of ${job.chunkCount} chunks checkpointed`);
   }
   const signalled = new Set(chunks.flatMap((c) => c.members));
-  const retracted = await retractLowerVersions(deps, job, signalled);
+  const { retracted, touched } = await retractLowerVersions(deps, job, signalled);
   const since = missingFromFeedCutoff(job.businessDate);
   const missing = await deps.ledger.listAwaitingFeed(since);
   const report = reconcile(chunks, { since, items: missing }, retracted);
   await deps.runs.saveRun({ ...run, status: 'COMPLETED', report, updatedAt: deps.now() });
   await resolveReplacedRows(deps, job);
 
+  const previousWatermark = await deps.runs.readWatermark();
   const candidate = nextWatermark(job.feedStartDate, await deps.runs.listCompletedDates(job.feedStartDate));
-  const watermark =
-    candidate === null ? await deps.runs.readWatermark() : await deps.runs.raiseWatermark(candidate);
+  const watermark = candidate === null ? previousWatermark : await deps.runs.raiseWatermark(candidate);
+  // after the watermark is stored, so a woken campaign reads the new one
+  const corrected = job.version > 1 ? [...new Set([...signalled, ...touched])] : [];
+  const woken = await wakeQuietly(deps, { previousWatermark, watermark, corrected }, log);
   log.log(
     `FEED_COMPLETED run=${job.runId} rows=${report.rowsRead} campaign=${report.campaignRows} applied=${report.applied} ` +
       `rejected=${report.rejected.count} matched=${report.matchedRealtime} mismatches=${report.amountMismatches.count} ` +
-      `missingFromFeed=${report.missingFromFeed.count} watermark=${watermark ?? 'none'}`,
+      `missingFromFeed=${report.missingFromFeed.count} watermark=${watermark ?? 'none'} woken=${woken}`,
   );
   if (report.missingFromFeed.count > 0) {
     // SPEC §3: seen SETTLED in real time, absent from the feed after 3 business days: flagged for ops.
@@ -82,14 +85,27 @@ function versionOfRow(id: string): number {
   return m ? Number(m[1]) : 0;
 }
 
-/** Returns how many members were signalled with an empty batch. */
+async function wakeQuietly(
+  deps: FeedDeps,
+  change: Parameters<NonNullable<FeedDeps['wakes']>['afterRun']>[0],
+  log: FeedLog,
+): Promise<number> {
+  try {
+    return deps.wakes ? await deps.wakes.afterRun(change) : 0;
+  } catch (error) {
+    log.warn(`CAMPAIGN_WAKE_FAILED ${error instanceof Error ? error.message : String(error)}`);
+    return 0;
+  }
+}
+
+/** How many members were signalled with an empty batch, and every member the lower versions touched. */
 async function retractLowerVersions(
   deps: FeedDeps,
   job: CompleteJob,
   signalled: ReadonlySet<string>,
-): Promise<number> {
+): Promise<{ retracted: number; touched: ReadonlySet<string> }> {
   const lower = (await deps.runs.listRuns(job.businessDate)).filter((r) => r.version < job.version);
-  if (lower.length === 0) return 0;
+  if (lower.length === 0) return { retracted: 0, touched: new Set() };
   const touched = new Set<string>();
   for (const run of lower) {
     for (const c of await deps.runs.listChunks(job.businessDate, run.id))
@@ -110,7 +126,7 @@ async function retractLowerVersions(
       at,
     }),
   );
-  return quiet.length;
+  return { retracted: quiet.length, touched };
 }
 
 /** Stops a run that a higher version overtook, or whose verified bytes changed under it. */

@@ -73,6 +73,18 @@ export interface FeedSettings {
   maxAmountCents: number;
 }
 
+/**
+ * Wakes the member campaigns a completed run concerns (src/app/campaignWake.ts): its watermark and the
+ * members a correction touched. Failures are logged, never fail the run (the sweep is the safety net).
+ */
+export interface CampaignWakes {
+  afterRun(change: {
+    previousWatermark: string | null;
+    watermark: string | null;
+    corrected: readonly string[];
+  }): Promise<number>;
+}
+
 /** Everything the feed activities need, built once per process and injected. */
 export interface FeedDeps {
   runs: FeedRunStore;
@@ -81,6 +93,8 @@ export interface FeedDeps {
   ledger: FeedLedger;
   quarantine: FeedQuarantine;
   signals: MemberSignals;
+  /** Absent where no campaign waits (the feed's own tests): nothing is woken. */
+  wakes?: CampaignWakes;
   /** Wall clock of the activity (activities are not replayed). */
   now: () => string;
 }

@@ -1,7 +1,7 @@
 import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { CohortCache, createFeedActivities, type FeedActivities } from '../feed/activities';
-import type { MemberSignals } from '../feed/ports';
+import type { CampaignWakes, MemberSignals } from '../feed/ports';
 import {
   FEED_APPLY_CHUNK_ACTIVITY,
   FEED_COMPLETE_ACTIVITY,
@@ -14,7 +14,8 @@ import { onFeedBlob } from '../feed/trigger';
 import { feedIngestion } from '../orchestrators/feedIngestion';
 import { campaignClientOf, durableClientOf } from '../app/durableClient';
 import { wakeNotifyQuietly } from '../app/notifyWake';
-import { feedComposition } from '../app/services';
+import { wakeAfterFeedRun } from '../app/campaignWake';
+import { feedComposition, services } from '../app/services';
 import { durableSignals, durableStarter } from './feedServices';
 
 // The overnight feed (docs/feed.md): manifest trigger → feedIngestion → verify, chunks, complete.
@@ -30,7 +31,28 @@ function feedActivities(context: InvocationContext, touched?: Set<string>): Feed
   const needsSignals = context.extraInputs.get(durableClient) !== undefined;
   const signals = needsSignals ? durableSignals(durableClientOf(context), touched) : noSignals;
   const { base, settings } = feedComposition();
-  return createFeedActivities({ ...base, signals }, settings.campaignId, cohortCache);
+  const wakes = needsSignals ? campaignWakes(context, settings.campaignId) : undefined;
+  return createFeedActivities(
+    { ...base, signals, ...(wakes ? { wakes } : {}) },
+    settings.campaignId,
+    cohortCache,
+  );
+}
+
+/** A completed run wakes the campaigns it concerns through this invocation's durable client. */
+function campaignWakes(context: InvocationContext, campaignId: string): CampaignWakes {
+  return {
+    afterRun: (change) =>
+      wakeAfterFeedRun(
+        {
+          memberStates: services().repos.memberStates,
+          client: campaignClientOf(context),
+          campaignId,
+          now: services().now,
+        },
+        change,
+      ),
+  };
 }
 
 /** Runs an activity that signals members, then wakes those members' notification shards. */

@@ -1,7 +1,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { rewardFrom, type DecisionRecord, type IssueOutcome, type RewardRecord } from '../domain';
-import { ACTIVITIES, MEMBER_CAMPAIGN_ORCHESTRATOR, MEMBER_ENTITY } from '../durableNames';
+import { ACTIVITIES, MEMBER_CAMPAIGN_V1_ORCHESTRATOR, MEMBER_ENTITY } from '../durableNames';
 import {
   memberCampaignInputSchema,
   type AlertInput,
@@ -24,6 +24,10 @@ export const POINTS_RETRY = {
 export const MAX_CHECKS_PER_EXECUTION = 48;
 
 /**
+ * v1, FROZEN (docs/versioning.md): runs the instances started before `memberCampaign_v2`; new instances
+ * start under v2 (src/orchestrators/memberCampaignV2.ts). Do not change its sequence of yields; delete it
+ * only when no instance of it can still be running.
+ *
  * One member's campaign (`memberCampaign:{campaignId}:{memberId}`): waits on a durable timer for
  * `evaluationAt`, then until the settlement watermark reaches the last grace date, asks the member entity
  * for the final decision, records it, and issues the points exactly once. Transactions never pass through
@@ -155,4 +159,4 @@ function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 500);
 }
 
-df.app.orchestration(MEMBER_CAMPAIGN_ORCHESTRATOR, memberCampaign);
+df.app.orchestration(MEMBER_CAMPAIGN_V1_ORCHESTRATOR, memberCampaign);

@@ -15,11 +15,25 @@ export const memberCampaignInputSchema = z.object({
   rewardPoints: z.number().int().positive(),
   /** Ops are alerted when the watermark is still behind this long after evaluationAt. */
   feedLateAlertAfterMs: z.number().int().nonnegative(),
-  /** How often a waiting instance re-reads the watermark. */
+  /** How often a waiting v1 instance re-reads the watermark (v2 waits for a `recheck` event instead). */
   watermarkRecheckMs: z.number().int().positive(),
   /** Carried across continueAsNew so an alert is raised once. */
   alerted: z.boolean().default(false),
+  /** v2: what the instance was waiting for, and since when, carried across continueAsNew. */
+  waiting: z.object({ reason: z.string(), since: instant }).optional(),
 });
+
+/**
+ * The payload of the `recheck` event that wakes a waiting v2 instance (who raised it, when). A re-drive
+ * asks the instance to release the member's holds itself before it decides, so the release reaches the
+ * entity before the decision check whatever order the entity's other messages arrive in.
+ */
+export const recheckEventSchema = z.object({
+  by: z.enum(['WATERMARK', 'CORRECTION', 'REDRIVE', 'SWEEP']),
+  at: instant,
+  releaseHolds: z.boolean().optional(),
+});
+export type RecheckEvent = z.infer<typeof recheckEventSchema>;
 
 export type MemberCampaignInput = z.input<typeof memberCampaignInputSchema>;
 

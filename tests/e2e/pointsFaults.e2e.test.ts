@@ -45,11 +45,12 @@ it('issues exactly one credit per qualified member while the points system fails
   });
   await rt.advanceTo(days.at(0, 9));
   for (const memberId of [...qualified, ...notReached]) await rt.enrol(memberId);
-  await timeline.through(L);
+  await timeline.through(L - 1);
 
   await rt.faults({ commitThenTimeoutRate: 1, commitThenTimeoutMode: 'mixed', hangMs: 2_000 });
-  // the decision is taken at the first watermark check after the last grace date's file (02:00 local);
-  // the orchestration's bounded retries (≤ 5 min) all end in a commit-then-timeout
+  // the decision is taken when the last grace date's file (01:00 local) wakes the campaigns; the
+  // orchestration's bounded retries (≤ 5 min) all end in a commit-then-timeout
+  await timeline.through(L);
   await rt.advanceTo(days.at(L + 1, 2, 30));
   const afterTimeouts = await rt.credits();
   // every first call committed: one credit each, none acknowledged yet, none doubled by the retries

@@ -149,6 +149,9 @@ describe.each(implementations)('%s repositories', (_name, make) => {
       decision: null,
       rewardStatus: null,
       enrolledOn: '2026-11-25',
+      lastGraceDate: '2026-12-30',
+      waitingFor: null,
+      waitingSince: null,
       version: 1,
       updatedAt: '2026-11-25T00:00:00.000Z',
       ...patch,
@@ -214,6 +217,39 @@ describe.each(implementations)('%s repositories', (_name, make) => {
       expect(on24).toMatchObject({ members: 1, held: 0, counts: { ACTIVE: 1, ENROLLED: 0 } });
       expect(on23.members).toBe(0);
       expect((await repos.memberStates.counts(CAMPAIGN)).members).toBe(3);
+    });
+
+    it('finds the members a watermark wakes, and reads a set of members in one query', async () => {
+      const waiting = { waitingFor: 'WATERMARK_BEHIND' as const, waitingSince: '2026-12-30T13:00:00.000Z' };
+      // Given undecided members waiting for the watermark (or not projected waiting yet), others decided
+      await repos.memberStates.put(write('COVERED', { lastGraceDate: '2026-12-30', ...waiting }));
+      await repos.memberStates.put(write('NEWLY', { lastGraceDate: '2026-12-30' }));
+      await repos.memberStates.put(write('LATER', { lastGraceDate: '2026-12-31', ...waiting }));
+      await repos.memberStates.put(write('EARLIER', { lastGraceDate: '2026-12-28', ...waiting }));
+      await repos.memberStates.put(write('OLD', { lastGraceDate: '2026-12-28' }));
+      await repos.memberStates.put(
+        write('DECIDED', { lastGraceDate: '2026-12-30', decision: 'NOT_REACHED' }),
+      );
+      await repos.memberStates.put(
+        write('HELD', { lastGraceDate: '2026-12-20', waitingFor: 'QUARANTINE_HOLD', held: true }),
+      );
+      await repos.memberStates.put(
+        write('ELSEWHERE', { campaignId: 'another', lastGraceDate: '2026-12-30' }),
+      );
+
+      // When the watermark moves from 2026-12-29 to 2026-12-30
+      const pages: string[][] = [];
+      for await (const page of repos.memberStates.listWatermarkWakes(CAMPAIGN, '2026-12-30', '2026-12-29'))
+        pages.push(page);
+
+      // Then exactly the undecided members whose last grace date it covers and who wait for it (or whose
+      // last grace date it newly covers) are found
+      expect(pages.flat().sort()).toEqual(['COVERED', 'EARLIER', 'NEWLY']);
+      const many = await repos.memberStates.getMany(CAMPAIGN, ['HELD', 'NEWLY', 'NOBODY', 'ELSEWHERE']);
+      expect(many.map((d) => [d.memberId, d.waitingFor]).sort()).toEqual([
+        ['HELD', 'QUARANTINE_HOLD'],
+        ['NEWLY', null],
+      ]);
     });
 
     it('counts zero of everything for a campaign without documents', async () => {

@@ -4,6 +4,7 @@ import { currentRegistry } from '../../local/functionsCore';
 import {
   ACTIVITIES,
   MEMBER_CAMPAIGN_ORCHESTRATOR,
+  MEMBER_CAMPAIGN_V1_ORCHESTRATOR,
   MEMBER_ENTITY,
   NOTIFY_DISPATCH_ORCHESTRATOR,
   NOTIFY_DRAIN_ACTIVITY,
@@ -22,6 +23,7 @@ describe('the Functions entry point (src/index.ts)', () => {
       [MEMBER_ENTITY]: 'entityTrigger',
       [OUTBOX_ENTITY]: 'entityTrigger',
       [MEMBER_CAMPAIGN_ORCHESTRATOR]: 'orchestrationTrigger',
+      [MEMBER_CAMPAIGN_V1_ORCHESTRATOR]: 'orchestrationTrigger',
       [ACTIVITIES.recordDecision]: 'activityTrigger',
       [ACTIVITIES.issuePoints]: 'activityTrigger',
       [ACTIVITIES.recordIssuance]: 'activityTrigger',

@@ -705,16 +705,22 @@ describe('ops endpoints', () => {
     });
   });
 
-  it('re-drive leaves a running campaign alone', async () => {
+  it('re-drive wakes a running campaign instead of starting another', async () => {
     // Given a member whose campaign is running
     await enrolled('M-1');
 
     // When ops re-drive
     const answer = await redrive('M-1');
 
-    // Then nothing new is started
+    // Then nothing new is started: the running instance is woken to release the holds and decide now
     expect(answer).toMatchObject({ status: 202, body: { action: 'RUNNING' } });
     expect(app.client.starts).toHaveLength(1);
+    expect(app.client.wakeUps).toEqual([
+      {
+        instanceId: instanceIdOf({ campaignId: 'cold-member-activation', memberId: 'M-1' }),
+        event: { by: 'REDRIVE', at: expect.any(String), releaseHolds: true },
+      },
+    ]);
   });
 
   it('re-drive answers 404 for a member not enrolled and 403 to a member', async () => {

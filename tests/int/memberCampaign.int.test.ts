@@ -1,5 +1,5 @@
 import { createEnrolment } from '../../src/domain';
-import { ACTIVITIES } from '../../src/durableNames';
+import { ACTIVITIES, MEMBER_CAMPAIGN_V1_ORCHESTRATOR } from '../../src/durableNames';
 import { config, fed, obs } from '../support/domainBuilders';
 import { startCampaign, type ActivityStub, type CampaignRun } from '../support/memberCampaignRun';
 import { currentRegistry } from '../../local/functionsCore';
@@ -36,6 +36,7 @@ async function start(
     overrides?: Parameters<typeof config>[0];
     qualify?: boolean;
     activities?: Partial<Record<string, ActivityStub>>;
+    orchestrator?: string;
   } = {},
 ): Promise<CampaignRun> {
   const enrolment = createEnrolment(
@@ -47,6 +48,7 @@ async function start(
   run = await startCampaign(enrolment.value, {
     ...(options.qualify ? { observations: confirmed } : {}),
     activities: { ...DEFAULTS, ...options.activities },
+    ...(options.orchestrator ? { orchestrator: options.orchestrator } : {}),
   });
   return run;
 }
@@ -92,11 +94,11 @@ describe('memberCampaign orchestrator (local durable engine, real durable-functi
     expect(campaign.episodes()).toBeLessThanOrEqual(25);
   });
 
-  it('waits for a late watermark, re-checking on a timer, and alerts ops once', async () => {
-    const marks = ['2026-12-28', '2026-12-29', '2026-12-29', '2026-12-29', L];
+  it('waits for a late watermark without polling, alerts ops once, and decides when woken', async () => {
+    const marks = ['2026-12-28', '2026-12-29', L];
     let read = 0;
     const campaign = await start({
-      overrides: { feedLateAlertAfter: 'PT2H', watermarkRecheck: 'PT1H' },
+      overrides: { feedLateAlertAfter: 'PT2H' },
       qualify: true,
       activities: {
         [ACTIVITIES.readWatermark]: () => ({ watermark: marks[Math.min(read++, marks.length - 1)] }),
@@ -106,10 +108,27 @@ describe('memberCampaign orchestrator (local durable engine, real durable-functi
     expect((await campaign.status()).customStatus).toMatchObject({
       phase: 'WAITING_FOR_SETTLEMENT',
       reason: 'WATERMARK_BEHIND',
+      since: EVALUATION_AT,
+      alerted: false,
     });
-    await campaign.advanceTo(AFTER);
+    expect((await campaign.entity())?.ledger?.waiting).toEqual({
+      reason: 'WATERMARK_BEHIND',
+      since: EVALUATION_AT,
+    });
+    // A day passes: one check when the alert is due (evaluationAt + 2 h), none on the hour
+    await campaign.advanceTo(Date.parse(EVALUATION_AT) + DAY);
+    expect(read).toBe(2);
+    expect((await campaign.status()).customStatus).toMatchObject({ alerted: true, since: EVALUATION_AT });
+    const rechecks = campaign.timersFired().filter((t) => t.getTime() > Date.parse(EVALUATION_AT));
+    expect(rechecks.map((t) => t.toISOString())).toEqual([
+      new Date(Date.parse(EVALUATION_AT) + 2 * 3_600_000).toISOString(),
+    ]);
+    // The feed run that covers the last grace date wakes it: decided at once, no timer in between
+    const timers = campaign.timersFired().length;
+    await campaign.recheck({ by: 'WATERMARK' });
     expect((await campaign.status()).output).toEqual({ outcome: 'ISSUED' });
-    expect(read).toBe(5);
+    expect(read).toBe(3);
+    expect(campaign.timersFired()).toHaveLength(timers);
     const alerts = campaign.activities.filter((a) => a.name === ACTIVITIES.raiseAlert);
     expect(alerts).toEqual([
       {
@@ -118,6 +137,22 @@ describe('memberCampaign orchestrator (local durable engine, real durable-functi
         failed: false,
       },
     ]);
+  });
+
+  it('v1 (frozen) still runs beside v2: it re-checks on the hour until the watermark catches up', async () => {
+    const marks = ['2026-12-28', '2026-12-29', '2026-12-29', '2026-12-29', L];
+    let read = 0;
+    const campaign = await start({
+      orchestrator: MEMBER_CAMPAIGN_V1_ORCHESTRATOR,
+      overrides: { feedLateAlertAfter: 'PT2H', watermarkRecheck: 'PT1H' },
+      qualify: true,
+      activities: {
+        [ACTIVITIES.readWatermark]: () => ({ watermark: marks[Math.min(read++, marks.length - 1)] }),
+      },
+    });
+    await campaign.advanceTo(AFTER);
+    expect((await campaign.status()).output).toEqual({ outcome: 'ISSUED' });
+    expect(read).toBe(5);
     // Four re-checks, each one hour (plus the few seconds the checks took) after the previous check.
     const rechecks = campaign.timersFired().filter((t) => t.getTime() > Date.parse(EVALUATION_AT));
     expect(rechecks).toHaveLength(4);
@@ -127,6 +162,41 @@ describe('memberCampaign orchestrator (local durable engine, real durable-functi
       expect(gap).toBeGreaterThanOrEqual(3_600_000);
       expect(gap).toBeLessThan(3_600_000 + 10_000);
     });
+  });
+
+  it('a held member released by a re-drive decides at once, and 30 days held cost no more than 3', async () => {
+    const held = async (days: number) => {
+      const campaign = await start({ qualify: true });
+      await campaign.signal('hold', {
+        ref: 'FEED:2026-12-10:v1:line:7',
+        businessDate: '2026-12-10',
+        version: 1,
+        reason: 'ROW_INVALID',
+        at: ENROLLED_AT,
+      });
+      await campaign.advanceTo(Date.parse(EVALUATION_AT) + days * DAY);
+      expect((await campaign.status()).customStatus).toMatchObject({
+        phase: 'HELD_FOR_REVIEW',
+        reason: 'QUARANTINE_HOLD',
+        since: EVALUATION_AT,
+        alerted: true,
+      });
+      const timers = campaign.timersFired().length;
+      const reads = campaign.activities.filter((a) => a.name === ACTIVITIES.readWatermark).length;
+      // The re-drive: the instance releases the holds itself, then decides, with no timer in between
+      await campaign.recheck({ by: 'REDRIVE', releaseHolds: true });
+      expect((await campaign.status()).output).toEqual({ outcome: 'ISSUED' });
+      expect(campaign.timersFired()).toHaveLength(timers);
+      expect(campaign.activities.filter((a) => a.name === ACTIVITIES.readWatermark)).toHaveLength(reads + 1);
+      expect((await campaign.entity())?.ledger?.holds).toEqual({});
+      const episodes = campaign.episodes();
+      await campaign.close();
+      run = undefined;
+      return episodes;
+    };
+    const thirtyDays = await held(30);
+    expect(thirtyDays).toBe(await held(3));
+    expect(thirtyDays).toBeLessThanOrEqual(25);
   });
 
   it('retries a failing points call with backoff and succeeds on the third attempt', async () => {

@@ -2,6 +2,7 @@ import * as df from 'durable-functions';
 import '../../src/entities/member';
 import '../../src/entities/notificationOutbox';
 import '../../src/orchestrators/memberCampaign';
+import '../../src/orchestrators/memberCampaignV2';
 import { utf16Kb } from '../../local/durable/limits';
 import { durableHarness, type Harness } from '../../local/durable/testing/harness';
 import { campaignInputFor } from '../../src/app/enrolments';

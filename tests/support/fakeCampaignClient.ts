@@ -16,7 +16,7 @@ import {
 } from '../../src/entities/memberOperations';
 import { outboxEffects } from '../../src/entities/memberEffects';
 import { updateOutboxIndex, type OutboxIndex } from '../../src/entities/notificationOutbox';
-import type { MemberCampaignInput } from '../../src/orchestrators/memberCampaignInput';
+import type { MemberCampaignInput, RecheckEvent } from '../../src/orchestrators/memberCampaignInput';
 import { config } from './domainBuilders';
 
 /** Durable inputs and states cross a JSON boundary; the fake makes them cross it too. */
@@ -55,6 +55,10 @@ export class FakeCampaignClient implements CampaignClient {
   /** Orchestrations started (or restarted), with the input they were given. */
   readonly starts: { instanceId: string; input: MemberCampaignInput }[] = [];
   readonly signals: SignalRecord[] = [];
+  /** `recheck` events raised at instances, in order. */
+  readonly wakeUps: { instanceId: string; event: RecheckEvent }[] = [];
+  /** Status queries made (the sweep's cost at scale). */
+  statusCalls = 0;
   readonly outboxSignals: { operation: 'add' | 'remove'; input: { memberId: string; ids: string[] } }[] = [];
   private readonly signalFaults: Error[] = [];
 
@@ -114,7 +118,19 @@ export class FakeCampaignClient implements CampaignClient {
   }
 
   async status(instanceId: string): Promise<InstanceStatus | null> {
+    this.statusCalls += 1;
     return viaJson(this.instances.get(instanceId) ?? null);
+  }
+
+  /** Records the event; false when the instance does not exist, as the real client answers. */
+  async wakeCampaign(
+    member: { campaignId: string; memberId: string },
+    event: RecheckEvent,
+  ): Promise<boolean> {
+    const instanceId = instanceIdOf(member);
+    if (!this.instances.has(instanceId)) return false;
+    this.wakeUps.push({ instanceId, event: viaJson(event) });
+    return true;
   }
 
   /** Same decision rule as the real client: running → RUNNING; finished → FINISHED unless restartIfIdle. */

@@ -127,6 +127,8 @@ export interface Harness {
   ledger: LedgerRepository;
   quarantine: QuarantineRepository;
   signals: RecordingSignals;
+  /** What each completed run asked the campaigns' wake-up to do (src/app/campaignWake.ts). */
+  wakes: Parameters<NonNullable<FeedDeps['wakes']>['afterRun']>[0][];
   activities: FeedActivities;
   log: ReturnType<typeof memoryLog>;
   /** Stores a drop's data blob (not the manifest: the trigger is tested on its own). */
@@ -148,7 +150,14 @@ export function harness(
   const quarantine = memoryQuarantineRepository();
   const signals = new RecordingSignals();
   let tick = 0;
+  const wakes: Harness['wakes'] = [];
   const deps: FeedDeps = {
+    wakes: {
+      afterRun: async (change) => {
+        wakes.push({ ...change, corrected: [...change.corrected].sort() });
+        return 0;
+      },
+    },
     runs,
     blobs: options.blobStore ?? blobs,
     ledger,
@@ -170,6 +179,7 @@ export function harness(
     ledger,
     quarantine,
     signals,
+    wakes,
     activities,
     log,
     put: (d) => void blobs.put(CONTAINER, d.manifest.file, d.bytes),

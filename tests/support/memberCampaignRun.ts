@@ -2,11 +2,18 @@ import * as df from 'durable-functions';
 import '../../src/entities/member';
 import '../../src/entities/notificationOutbox';
 import '../../src/orchestrators/memberCampaign';
+import '../../src/orchestrators/memberCampaignV2';
 import { durableHarness, type Harness } from '../../local/durable/testing/harness';
 import { EventType } from '../../local/durable/wire';
 import { campaignInputFor, instanceIdOf } from '../../src/app/enrolments';
 import type { Enrolment, Observation } from '../../src/domain';
-import { ACTIVITIES, MEMBER_CAMPAIGN_ORCHESTRATOR, MEMBER_ENTITY } from '../../src/durableNames';
+import {
+  ACTIVITIES,
+  MEMBER_CAMPAIGN_ORCHESTRATOR,
+  MEMBER_ENTITY,
+  RECHECK_EVENT,
+} from '../../src/durableNames';
+import type { RecheckEvent } from '../../src/orchestrators/memberCampaignInput';
 import type { MemberEntityState } from '../../src/entities/memberOperations';
 
 /**
@@ -51,6 +58,10 @@ export interface CampaignRun {
   /** When each durable timer fired (sub-timers of a long timer included), in order. */
   timersFired(): Date[];
   status(): Promise<df.DurableOrchestrationStatus>;
+  /** Raises `recheck` at the instance (as a feed run, a correction, a re-drive or the sweep does) and waits until idle. */
+  recheck(event: Omit<RecheckEvent, 'at'>): Promise<void>;
+  /** Signals the member entity (as the feed and the HTTP shells do) and waits until idle. */
+  signal(operation: string, input: unknown): Promise<void>;
   entity(): Promise<MemberEntityState | undefined>;
   /** Moves virtual time to `atMs`, firing every timer due on the way, and waits until the engine is idle. */
   advanceTo(atMs: number): Promise<void>;
@@ -63,7 +74,12 @@ export interface CampaignRun {
  */
 export async function startCampaign(
   enrolment: Enrolment,
-  options: { observations?: Observation[]; activities: Partial<Record<string, ActivityStub>> },
+  options: {
+    observations?: Observation[];
+    activities: Partial<Record<string, ActivityStub>>;
+    /** The orchestrator version to start (default: the one new instances start under). */
+    orchestrator?: string;
+  },
 ): Promise<CampaignRun> {
   stubs = options.activities;
   calls = [];
@@ -77,7 +93,10 @@ export async function startCampaign(
     await client.signalEntity(entityId, 'applyRealtime', { observations: options.observations, at });
   await engine.whenIdle();
   const instanceId = instanceIdOf(enrolment);
-  await client.startNew(MEMBER_CAMPAIGN_ORCHESTRATOR, { instanceId, input: campaignInputFor(enrolment) });
+  await client.startNew(options.orchestrator ?? MEMBER_CAMPAIGN_ORCHESTRATOR, {
+    instanceId,
+    input: campaignInputFor(enrolment),
+  });
   await engine.whenIdle();
   const activities = calls;
   return {
@@ -90,6 +109,17 @@ export async function startCampaign(
         .filter((e) => e.EventType === EventType.TimerFired)
         .map((e) => new Date(String((e as { FireAt?: unknown }).FireAt))),
     status: () => client.getStatus(instanceId),
+    recheck: async (event) => {
+      await client.raiseEvent(instanceId, RECHECK_EVENT, {
+        ...event,
+        at: new Date(clock.now()).toISOString(),
+      });
+      await engine.whenIdle();
+    },
+    signal: async (operation, input) => {
+      await client.signalEntity(entityId, operation, input);
+      await engine.whenIdle();
+    },
     entity: async () => (await client.readEntityState<MemberEntityState>(entityId)).entityState,
     advanceTo: async (atMs) => {
       await clock.advanceTo(atMs);

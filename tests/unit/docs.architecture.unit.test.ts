@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CONTAINERS } from '../../src/adapters/cosmos/containers';
 import { createEnrolment } from '../../src/domain';
-import { ACTIVITIES } from '../../src/durableNames';
+import { ACTIVITIES, MEMBER_CAMPAIGN_V1_ORCHESTRATOR } from '../../src/durableNames';
 import { config, fed, obs } from '../support/domainBuilders';
 import { startCampaign } from '../support/memberCampaignRun';
 
@@ -354,7 +354,9 @@ describe('docs/architecture.md', () => {
         if (name === ACTIVITIES.issuePoints) return { kind: 'ISSUED', creditId: 'C-1' };
         return name === ACTIVITIES.recordDecision ? 'RECORDED' : 'UPDATED';
       };
+      // [R1] counts the hourly re-check of v1 (docs/versioning.md): the figures the architecture quotes
       const campaign = await startCampaign(enrolment.value, {
+        orchestrator: MEMBER_CAMPAIGN_V1_ORCHESTRATOR,
         ...(options.qualify ? { observations: [load, fed(load, window.day0)] } : {}),
         activities: Object.fromEntries(Object.values(ACTIVITIES).map((name) => [name, answer(name)])),
       });

@@ -1,4 +1,12 @@
-import { addObservations, addHold, markProjection, projectMember } from '../../src/domain';
+import {
+  addObservations,
+  addHold,
+  decide,
+  markProjection,
+  noteWaiting,
+  projectMember,
+  recordDecision,
+} from '../../src/domain';
 import { ledgerFor, obs } from '../support/domainBuilders';
 
 // The member entity raises its projection version exactly when what memberStates shows changes, judged at
@@ -44,5 +52,54 @@ describe('markProjection', () => {
     expect(JSON.parse(m3.mark.shown)).toMatchObject({ state: 'NEEDS_REVIEW', held: true });
     const later = new Date(Date.parse(after) + 3_600_000).toISOString();
     expect(markProjection(m3.mark, held, later)).toEqual({ changed: false, mark: m3.mark });
+  });
+});
+
+describe('the wait the projection shows (issue 13.1)', () => {
+  const enrolled = ledgerFor();
+  const { evaluationAt, lastGraceDate } = enrolled.enrolment.window;
+  const after = new Date(Date.parse(evaluationAt) + 60_000).toISOString();
+  const later = new Date(Date.parse(evaluationAt) + 86_400_000).toISOString();
+
+  it('records what a check after evaluationAt waits for, keeps since while the reason stays, clears on decision', () => {
+    // Given a check before evaluationAt, then checks after it with the watermark behind
+    const before = noteWaiting(
+      enrolled,
+      decide(enrolled, '2026-12-01T00:00:00.000Z', null),
+      '2026-12-01T00:00:00.000Z',
+    );
+    expect(projectMember(before, after)).toMatchObject({
+      waitingFor: null,
+      waitingSince: null,
+      lastGraceDate,
+    });
+    const behind = noteWaiting(enrolled, decide(enrolled, after, null), after);
+    const again = noteWaiting(behind, decide(behind, later, null), later);
+
+    // Then the first wait is shown with its start, and a repeated check changes nothing
+    expect(projectMember(behind, after)).toMatchObject({
+      waitingFor: 'WATERMARK_BEHIND',
+      waitingSince: after,
+    });
+    expect(again).toBe(behind);
+
+    // When the watermark catches up but a hold remains, the reason and its start change
+    const held = addHold(behind, {
+      ref: 'Q-1',
+      businessDate: lastGraceDate,
+      version: 1,
+      reason: 'FEED.BAD_ROW',
+    });
+    const holding = noteWaiting(held, decide(held, later, lastGraceDate), later);
+    expect(projectMember(holding, later)).toMatchObject({
+      waitingFor: 'QUARANTINE_HOLD',
+      waitingSince: later,
+    });
+
+    // And once decided, nothing is shown waiting
+    const check = decide(behind, later, lastGraceDate);
+    if (check.kind !== 'DECIDED') throw new Error('expected a decision');
+    const decided = recordDecision(behind, check.decision);
+    expect(projectMember(decided, later)).toMatchObject({ waitingFor: null, waitingSince: null });
   });
 });

@@ -32,6 +32,13 @@ const countsRow = z.object(
   ),
 );
 
+/** The members a feed run's watermark wakes (docs/flows.md § 4); campaignId, lastGraceDate, waitingFor indexed. */
+export const WATERMARK_WAKES_QUERY =
+  'SELECT c.memberId FROM c WHERE c.campaignId = @c AND c.decision = null AND c.lastGraceDate <= @w ' +
+  "AND (c.waitingFor = 'WATERMARK_BEHIND' OR c.lastGraceDate > @p)";
+
+const IDS_PER_QUERY = 100;
+
 /** `memberStates` (id `{campaignId}:{memberId}`, partition /memberId): written under ETag concurrency. */
 export function cosmosMemberStateRepository(container: Container): MemberStateRepository {
   const read = (campaignId: string, memberId: string) =>
@@ -54,6 +61,43 @@ export function cosmosMemberStateRepository(container: Container): MemberStateRe
 
     async get(campaignId, memberId) {
       return (await read(campaignId, memberId))?.doc;
+    },
+
+    async *listWatermarkWakes(campaignId, watermark, previous) {
+      const iterator = container.items.query<{ memberId: unknown }>(
+        {
+          query: WATERMARK_WAKES_QUERY,
+          parameters: [
+            { name: '@c', value: campaignId },
+            { name: '@w', value: watermark },
+            { name: '@p', value: previous ?? '' },
+          ],
+        },
+        { maxItemCount: 1000 },
+      );
+      for await (const page of iterator.getAsyncIterator()) {
+        const ids = page.resources.map((row) => z.string().parse(row.memberId));
+        if (ids.length > 0) yield ids;
+      }
+    },
+
+    async getMany(campaignId, memberIds) {
+      const docs = [];
+      for (let i = 0; i < memberIds.length; i += IDS_PER_QUERY) {
+        const { resources } = await withThrottleRetry(() =>
+          container.items
+            .query<unknown>({
+              query: 'SELECT * FROM c WHERE c.campaignId = @c AND ARRAY_CONTAINS(@ids, c.memberId)',
+              parameters: [
+                { name: '@c', value: campaignId },
+                { name: '@ids', value: memberIds.slice(i, i + IDS_PER_QUERY) as string[] },
+              ],
+            })
+            .fetchAll(),
+        );
+        docs.push(...resources.map((row) => memberStateDocSchema.parse(row)));
+      }
+      return docs;
     },
 
     async counts(campaignId, filter = {}): Promise<MemberStateCounts> {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { DECISION_OUTCOMES, MEMBER_STATES, REWARD_STATUSES } from '../../domain';
 import { localDateSchema, utcInstantSchema } from './common';
 
+export const WAITING_REASONS = ['WATERMARK_BEHIND', 'QUARANTINE_HOLD'] as const;
+
 /**
  * A member's projection in `memberStates` (id `{campaignId}:{memberId}`, partition /memberId): written by
  * the notification dispatch from the member entity's effects and by the rebuild, last writer by `version`
@@ -18,6 +20,11 @@ export const memberStateDocSchema = z.object({
   decision: z.enum(DECISION_OUTCOMES).nullable(),
   rewardStatus: z.enum(REWARD_STATUSES).nullable(),
   enrolledOn: localDateSchema,
+  /** Absent on documents written before the wake-ups (issue 13.1): a rebuild fills it. */
+  lastGraceDate: localDateSchema.optional(),
+  /** Undecided and waiting after evaluationAt for the watermark or a quarantine hold (null: not waiting). */
+  waitingFor: z.enum(WAITING_REASONS).nullable().default(null),
+  waitingSince: utcInstantSchema.nullable().default(null),
   version: z.number().int().nonnegative(),
   updatedAt: utcInstantSchema,
 });
@@ -26,7 +33,17 @@ export type MemberStateDoc = z.infer<typeof memberStateDocSchema>;
 /** What a writer proposes; `stateSince` follows from the stored document. */
 export type MemberStateWrite = Omit<MemberStateDoc, 'stateSince'>;
 
-const SHOWN = ['state', 'atRisk', 'held', 'decision', 'rewardStatus', 'enrolledOn'] as const;
+const SHOWN = [
+  'state',
+  'atRisk',
+  'held',
+  'decision',
+  'rewardStatus',
+  'enrolledOn',
+  'lastGraceDate',
+  'waitingFor',
+  'waitingSince',
+] as const;
 
 /**
  * The document to store over `current` (undefined: nothing to write). A lower version than the stored one

@@ -18,6 +18,22 @@ export function memoryMemberStateRepository(): MemberStateRepository & { all(): 
     async get(campaignId, memberId) {
       return docs.get(memberCampaignId(campaignId, memberId));
     },
+    async *listWatermarkWakes(campaignId, watermark, previous) {
+      const ids = [...docs.values()]
+        .filter(
+          (d) =>
+            d.campaignId === campaignId &&
+            d.decision === null &&
+            d.lastGraceDate !== undefined &&
+            d.lastGraceDate <= watermark &&
+            (d.waitingFor === 'WATERMARK_BEHIND' || d.lastGraceDate > (previous ?? '')),
+        )
+        .map((d) => d.memberId);
+      if (ids.length > 0) yield ids;
+    },
+    async getMany(campaignId, memberIds) {
+      return memberIds.flatMap((m) => docs.get(memberCampaignId(campaignId, m)) ?? []);
+    },
     async counts(campaignId, filter = {}): Promise<MemberStateCounts> {
       const mine = [...docs.values()].filter(
         (d) =>

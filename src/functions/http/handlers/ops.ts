@@ -90,8 +90,8 @@ async function quarantinedContradictions(deps: HttpDeps, memberId: string): Prom
 }
 
 /**
- * POST /api/ops/members/{memberId}/redrive: releases quarantine holds and restarts the member's
- * campaign if it is not running. Never changes a decision (the entity keeps it) and never bypasses the
+ * POST /api/ops/members/{memberId}/redrive: releases quarantine holds, wakes the member's running
+ * campaign (a `recheck` event) and restarts it if it is not running. Never changes a decision (the entity keeps it) and never bypasses the
  * watermark (the decision rule checks it).
  */
 export async function opsRedrive(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
@@ -114,6 +114,10 @@ export async function opsRedrive(request: HttpRequest, deps: HttpDeps): Promise<
       at,
     );
   const action = await deps.client.ensureCampaign(enrolment, { restartIfIdle: true });
+  // A running instance waiting for its decision wakes now, releases the holds itself (so the release
+  // reaches the entity before its decision check) and decides; a v1 instance finds it on its next check.
+  if (action === 'RUNNING')
+    await deps.client.wakeCampaign(enrolment, { by: 'REDRIVE', at: now(), releaseHolds: true });
   return json(202, { memberId, action, instanceId: instanceIdOf(enrolment) });
 }
 
