@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import { createLocalClient, type Reply } from '../../local/cli/client';
+import { azuriteConnectionString } from '../../local/emulators/azurite';
 import { pickFreePort } from '../../local/emulators/ports';
 import { deliveryArgs, type RuntimeDelivery } from '../../local/host/spawnRuntime';
 import { contractCheckedClient, type ContractCheckedClient } from './contractClient';
@@ -92,6 +94,8 @@ export class E2eRuntime {
     readonly dataDir: string,
     readonly baseUrl: string,
     readonly pointsUrl: string,
+    /** The runtime's Azurite (blob) port, where the warehouse's feed files land. */
+    readonly azuritePort: number,
     private readonly args: string[],
     private readonly env: NodeJS.ProcessEnv,
   ) {
@@ -127,6 +131,7 @@ export class E2eRuntime {
       dataDir,
       `http://127.0.0.1:${port}`,
       `http://127.0.0.1:${points}`,
+      azurite,
       args,
       env,
     );
@@ -341,6 +346,31 @@ export class E2eRuntime {
     const csv = [FEED_HEADER, ...rows.map(feedLine)].join('\n') + '\n';
     const body = version === undefined ? { businessDate, csv } : { businessDate, csv, version };
     expectOk(await this.client.admin('POST', '/_local/feeds', body), `feed ${businessDate}`);
+  }
+
+  /**
+   * Writes `transactions-<date>.manifest.json` with `text` as it is (e.g. a manifest the warehouse got
+   * wrong) straight into the feed container, with no data file, then waits until the app has recorded a
+   * run of that date (the host's blob scan finds it within seconds) and is idle.
+   */
+  async dropManifest(businessDate: string, text: string, timeoutMs = 60_000): Promise<void> {
+    const container = this.env['FEED_CONTAINER'] ?? 'warehouse-drops';
+    const blobs = BlobServiceClient.fromConnectionString(azuriteConnectionString(this.azuritePort));
+    const client = blobs.getContainerClient(container);
+    await client.createIfNotExists();
+    await client
+      .getBlockBlobClient(`transactions-${businessDate}.manifest.json`)
+      .uploadData(Buffer.from(text), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.idle();
+      const reply = await this.client.api('GET', `/api/ops/feeds/${businessDate}`, {
+        token: await this.token('ops'),
+      });
+      if (reply.status === 200) return;
+      if (Date.now() > deadline) throw new Error(`no run of ${businessDate} after its manifest dropped`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 
   async topic(name: string): Promise<TopicMessage[]> {

@@ -83,14 +83,22 @@ export function facts(pairs: [string, Child | Child[]][]): HTMLElement {
   );
 }
 
-/** A table with a caption and header row; `rows` empty shows `emptyText` instead. */
+/**
+ * A table with a caption and header row; `rows` empty shows `emptyText` instead. A wide table scrolls
+ * sideways inside its own box (focusable, so the keyboard can scroll it), never the page: at phone width
+ * the page itself keeps the screen's width.
+ */
 export function table(caption: string, headers: string[], rows: Child[][], emptyText: string): HTMLElement {
   if (rows.length === 0) return h('section', {}, h('h3', {}, caption), empty(emptyText));
   return h(
-    'table',
-    {},
-    h('caption', {}, caption),
-    h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', { scope: 'col' }, t)))),
-    h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((c) => h('td', {}, c))))),
+    'div',
+    { class: 'table-scroll', tabindex: 0, role: 'group', 'aria-label': caption },
+    h(
+      'table',
+      {},
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, ...rows.map((cells) => h('tr', {}, ...cells.map((c) => h('td', {}, c))))),
+    ),
   );
 }

@@ -1,7 +1,7 @@
 // The ops console: one page per question ops answer every day, each reading the existing ops API.
 // Routes live in the hash (#/member/M-1, #/quarantine?source=FEED, #/feeds/2026-11-26, #/funnel,
 // #/export), so links can be shared and the back button works.
-import { getJson, getText, postJson, type Totals } from './api';
+import { ApiError, getJson, getText, postJson, type Totals } from './api';
 import { empty, errorBox, facts, h, render, show, table } from './dom';
 import { formatAud, formatInstant, formatLocalDate, formatPoints } from './format';
 import { parseCsv } from './csv';
@@ -122,6 +122,8 @@ const memberLink = (id: string | undefined) => (id ? link(`#/member/${encodeURIC
 const yesNo = (value: boolean, yes = 'yes', no = 'no') =>
   h('span', { class: value ? 'ok' : 'no' }, value ? yes : no);
 const at = (iso: string | null | undefined, zone: string) => (iso ? formatInstant(iso, zone) : '–');
+/** A value a test (or a person's script) can find: `data-testid`. */
+const tagged = (id: string, text: string) => h('span', { 'data-testid': id }, text);
 const seconds = (from: string, to: string | null) =>
   to ? `${Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000))} s` : 'running';
 /** A quarantined message body or feed line as received (a feed row's `raw` is `{ file, line, text }`). */
@@ -226,14 +228,20 @@ function rewardCard(m: MemberDetail, zone: string): HTMLElement {
           ['Decision', r.decision],
           ['Points', r.points === undefined ? '–' : formatPoints(r.points)],
           ['Issuance', h('span', { 'data-testid': 'reward-status' }, i?.status ?? 'not started')],
-          ['Attempts', String(i?.attempts ?? 0)],
+          ['Attempts', tagged('reward-attempts', String(i?.attempts ?? 0))],
           ['Last answer', i?.outcome ?? '–'],
-          ['Last error', i?.lastError ?? i?.refusalCode ?? '–'],
-          ['Credit id', i?.creditId ?? '–'],
+          ['Last error', tagged('reward-last-error', i?.lastError ?? i?.refusalCode ?? '–')],
+          ['Credit id', tagged('reward-credit-id', i?.creditId ?? '–')],
           ['Updated', at(i?.updatedAt, zone)],
-          ['Idempotency key', h('code', {}, m.idempotencyKey)],
+          ['Idempotency key', h('code', { 'data-testid': 'idempotency-key' }, m.idempotencyKey)],
         ])
-      : h('p', {}, `No reward record yet (idempotency key `, h('code', {}, m.idempotencyKey), ').'),
+      : h(
+          'p',
+          {},
+          `No reward record yet (idempotency key `,
+          h('code', { 'data-testid': 'idempotency-key' }, m.idempotencyKey),
+          ').',
+        ),
   );
 }
 
@@ -397,11 +405,11 @@ function memberView(m: MemberDetail): HTMLElement[] {
       { class: 'card', 'aria-labelledby': 'totals-h' },
       h('h2', { id: 'totals-h' }, 'Totals'),
       facts([
-        ['Progress (settled)', formatAud(p.progressCents)],
-        ['Confirmed by the feed', h('span', { 'data-testid': 'confirmed' }, formatAud(p.confirmedCents))],
-        ['Pending', formatAud(p.pendingCents)],
-        ['Remaining', formatAud(p.remainingCents)],
-        ['Target', formatAud(p.targetCents)],
+        ['Progress (settled)', tagged('progress', formatAud(p.progressCents))],
+        ['Confirmed by the feed', tagged('confirmed', formatAud(p.confirmedCents))],
+        ['Pending', tagged('pending', formatAud(p.pendingCents))],
+        ['Remaining', tagged('remaining', formatAud(p.remainingCents))],
+        ['Target', tagged('target', formatAud(p.targetCents))],
         ['As of', formatInstant(p.asOf, zone)],
       ]),
     ),
@@ -410,10 +418,10 @@ function memberView(m: MemberDetail): HTMLElement[] {
       { class: 'card', 'aria-labelledby': 'window-h' },
       h('h2', { id: 'window-h' }, `Window (times in ${zone})`),
       facts([
-        ['Enrolled', formatInstant(m.enrolment.enrolledAt, zone)],
-        ['Window closes', formatInstant(w.windowClosesAt, zone)],
-        ['Last grace date', `${formatLocalDate(w.lastGraceDate)} (${zone})`],
-        ['Evaluation', formatInstant(w.evaluationAt, zone)],
+        ['Enrolled', tagged('enrolled', formatInstant(m.enrolment.enrolledAt, zone))],
+        ['Window closes', tagged('window-closes', formatInstant(w.windowClosesAt, zone))],
+        ['Last grace date', tagged('last-grace-date', `${formatLocalDate(w.lastGraceDate)} (${zone})`)],
+        ['Evaluation', tagged('evaluation', formatInstant(w.evaluationAt, zone))],
         [
           'Orchestration',
           m.orchestration ? `${m.orchestration.runtimeStatus} (${m.orchestration.instanceId})` : 'none',
@@ -607,28 +615,61 @@ const RUN_HEADERS = [
   'Took',
 ];
 
+/** Runs per page of the list (`#/feeds?limit=N` changes it, 1 to 500 as the API allows). */
+const FEED_PAGE_SIZE = 50;
+
+interface RunsPage {
+  watermark: string | null;
+  items: FeedRun[];
+  continuationToken?: string;
+}
+
+/**
+ * What holds the watermark back: the business date after it, with its runs (read by date, so the answer
+ * does not depend on which page of the list is shown), or that it has no file yet.
+ */
+async function heldBackBy(watermark: string | null): Promise<string> {
+  if (!watermark) return 'no business date has a completed run yet';
+  const blocking = nextDate(watermark);
+  try {
+    const d = await getJson<{ runs: FeedRun[] }>(`/api/ops/feeds/${blocking}`);
+    return `${blocking}: ${d.runs.map((r) => `v${r.version} ${r.status}${r.reason ? ` (${r.reason.code}: ${r.reason.detail})` : ''}`).join(', ')}`;
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'FEED.NOT_FOUND') return `${blocking} has no file yet`;
+    throw error;
+  }
+}
+
+/**
+ * The runs list, one API page at a time: `#/feeds?limit=50&page=2&after=<token>`. "Older runs" follows
+ * the API's continuationToken; the browser's back button returns to the newer page.
+ */
 async function feedsPage(): Promise<void> {
+  const q = query();
+  const asked = Number(q.get('limit') ?? FEED_PAGE_SIZE);
+  const limit = Number.isInteger(asked) && asked >= 1 && asked <= 500 ? asked : FEED_PAGE_SIZE;
+  const after = q.get('after') ?? '';
+  const number = Math.max(1, Number(q.get('page') ?? 1) || 1);
   const region = h('div', {});
   show(app, h('h1', {}, 'Feed runs'), region);
   await render(
     region,
     'feed runs',
-    () =>
-      getJson<{ watermark: string | null; items: FeedRun[]; continuationToken?: string }>(
-        '/api/ops/feeds?limit=100',
-      ),
-    (page) => {
-      const blocking = page.watermark ? nextDate(page.watermark) : undefined;
-      const runsOfBlocking = page.items.filter((r) => r.businessDate === blocking);
-      const holdBack = !blocking
-        ? 'no business date has a completed run yet'
-        : runsOfBlocking.length === 0
-          ? `${blocking} has no file yet`
-          : `${blocking}: ${runsOfBlocking.map((r) => `v${r.version} ${r.status}${r.reason ? ` (${r.reason.code})` : ''}`).join(', ')}`;
+    async () => {
+      const params = new URLSearchParams({ limit: String(limit) });
+      if (after) params.set('continuationToken', after);
+      const page = await getJson<RunsPage>(`/api/ops/feeds?${params.toString()}`);
+      return { page, holdBack: await heldBackBy(page.watermark) };
+    },
+    ({ page, holdBack }) => {
+      const first = (number - 1) * limit + 1;
+      const older = page.continuationToken
+        ? `#/feeds?${new URLSearchParams({ limit: String(limit), page: String(number + 1), after: page.continuationToken }).toString()}`
+        : undefined;
       return [
         facts([
-          ['Settlement watermark', h('span', { 'data-testid': 'watermark' }, page.watermark ?? 'none')],
-          ['Held back by', holdBack],
+          ['Settlement watermark', tagged('watermark', page.watermark ?? 'none')],
+          ['Held back by', tagged('held-back-by', holdBack)],
         ]),
         table(
           'Runs, newest business date first',
@@ -636,7 +677,19 @@ async function feedsPage(): Promise<void> {
           page.items.map((r) => runRow(r, DEFAULT_ZONE)),
           'No feed run yet.',
         ),
-        page.continuationToken ? h('p', {}, 'Older runs exist: open a business date to see them.') : null,
+        h(
+          'nav',
+          { class: 'pager', 'aria-label': 'Runs pages' },
+          h(
+            'span',
+            { 'data-testid': 'runs-range' },
+            page.items.length === 0
+              ? `Page ${number}: no runs.`
+              : `Page ${number}: runs ${first}–${first + page.items.length - 1}${older ? '' : ' (the oldest)'}.`,
+          ),
+          number > 1 ? link(`#/feeds?limit=${limit}`, 'Newest runs') : null,
+          older ? link(older, 'Older runs') : null,
+        ),
       ];
     },
   );
