@@ -375,6 +375,14 @@ describe('the ops console', () => {
     expect(await page.getByTestId('decision').textContent()).toMatch(/NOT_REACHED/);
     const quarantined = page.getByRole('table', { name: 'Quarantined rows and messages of this member' });
     expect(await quarantined.textContent()).toMatch(/released by re-drive of UI-REDRIVE/);
+    // the member page lists the newest 20; its link opens the quarantine filtered to the member, resolved too
+    await page.getByRole('link', { name: 'every quarantined item of this member' }).click();
+    await page.getByRole('table', { name: 'Quarantined items' }).waitFor();
+    expect(await page.getByLabel('Member id').inputValue()).toBe('UI-REDRIVE');
+    expect(await page.getByLabel('Resolved').inputValue()).toBe('all');
+    expect(await page.getByRole('table', { name: 'Quarantined items' }).textContent()).toMatch(
+      /released by re-drive of UI-REDRIVE/,
+    );
   });
 
   it('shows an unknown member as the API answers it: code and message', async () => {

@@ -461,6 +461,17 @@ function memberView(m: MemberDetail): HTMLElement[] {
       quarantineRows(m.quarantined, zone),
       'Nothing quarantined.',
     ),
+    // the API lists the newest 20; the quarantine page pages through all of them
+    h(
+      'p',
+      {},
+      'The newest 20 are shown here: ',
+      link(
+        `#/quarantine?member=${encodeURIComponent(m.memberId)}&resolved=all`,
+        'every quarantined item of this member',
+      ),
+      '.',
+    ),
     table(
       'Contradictions',
       ['Transaction', 'Detail'],
