@@ -39,6 +39,15 @@ export interface MemberRepository {
   markDecided(campaignId: string, memberId: string, decidedAt: string): Promise<void>;
 }
 
+/**
+ * The cohort snapshot (shard documents in `members`): every member enrolled in a campaign, maintained at
+ * enrolment, read by the feed without reading the enrolments.
+ */
+export interface CohortRepository {
+  /** Every member enrolled before the call, page by page (a member may appear on two pages). */
+  listIdsByCampaign(campaignId: string): AsyncIterable<string[]>;
+}
+
 export type MergeResult =
   | { outcome: 'CREATED' | 'UPDATED' | 'UNCHANGED'; record: LedgerRecord }
   | {
@@ -191,6 +200,7 @@ export interface MemberStateRepository {
 /** Everything the shells need, built once per process. */
 export interface Repositories {
   members: MemberRepository;
+  cohort: CohortRepository;
   ledger: LedgerRepository;
   rewards: RewardRepository;
   quarantine: QuarantineRepository;

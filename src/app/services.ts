@@ -58,7 +58,7 @@ export function composeServices(env: Record<string, string | undefined> = proces
       base: {
         runs: cosmosFeedRunStore(cosmos.database.container(CONTAINERS.feedRuns)),
         blobs: feedBlobStore(blobService(settings.feed)),
-        cohort: services.repos.members,
+        cohort: services.repos.cohort,
         ledger: services.repos.ledger,
         quarantine: services.repos.quarantine,
         now: services.now,

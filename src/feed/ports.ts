@@ -1,4 +1,4 @@
-import type { LedgerRepository, MemberRepository, QuarantineRepository } from '../adapters/ports';
+import type { CohortRepository, LedgerRepository, QuarantineRepository } from '../adapters/ports';
 import type { ChunkCheckpoint, DataRef, FeedBatch, FeedHold, FeedRun, FeedRunKey } from './runs';
 
 /** Feed runs, chunk checkpoints and the watermark (Cosmos container `feedRuns`, partition /businessDate). */
@@ -48,7 +48,7 @@ export interface MemberSignals {
   hold(memberId: string, hold: FeedHold): Promise<void>;
 }
 
-export type FeedCohortSource = Pick<MemberRepository, 'listIdsByCampaign'>;
+export type FeedCohortSource = Pick<CohortRepository, 'listIdsByCampaign'>;
 export type FeedLedger = Pick<
   LedgerRepository,
   'mergeMany' | 'retractFeedDate' | 'listAwaitingFeed' | 'listByFeedDate'

@@ -23,6 +23,11 @@ export interface TestCosmos {
   throttled(): number;
   /** Document requests since start as `METHOD container[/id]` with their status, e.g. `POST ledger 201`. */
   documentRequests(): string[];
+  /**
+   * Documents served since start per container, counted as the local runtime's emulator counts them
+   * (`/_local/cosmos/stats`): a point read is one, a query or read feed the items it returned.
+   */
+  documentsRead(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -39,10 +44,12 @@ export async function startTestCosmos(): Promise<TestCosmos> {
   const { port } = server.address() as AddressInfo;
   const throttling = { remaining: 0, retryAfterMs: 1, served: 0 };
   interposeThrottle(server, throttling);
-  const requests: { line: string; res: ServerResponse }[] = [];
+  const requests: { line: string; res: ServerResponse; plan: boolean }[] = [];
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     const doc = /\/colls\/([^/]+)\/docs(\/[^/?]+)?/.exec(req.url ?? '');
-    if (doc) requests.push({ line: `${req.method} ${doc[1]}${doc[2] ? ' item' : ''}`, res });
+    // The emulator runs a query-plan request as the query itself; the Cosmos gateway reads no document.
+    const plan = req.headers['x-ms-cosmos-is-query-plan-request'] !== undefined;
+    if (doc) requests.push({ line: `${req.method} ${doc[1]}${doc[2] ? ' item' : ''}`, res, plan });
   });
   const endpoint = `https://127.0.0.1:${port}`;
   const agent = new Agent({ rejectUnauthorized: false, keepAlive: false });
@@ -62,6 +69,17 @@ export async function startTestCosmos(): Promise<TestCosmos> {
     throttle: (count, retryAfterMs = 1) => Object.assign(throttling, { remaining: count, retryAfterMs }),
     throttled: () => throttling.served,
     documentRequests: () => requests.map(({ line, res }) => `${line} ${res.statusCode}`),
+    documentsRead: () => {
+      const read: Record<string, number> = {};
+      for (const { line, res, plan } of requests) {
+        if (res.statusCode !== 200 || plan) continue;
+        const [method, container = '', item] = line.split(' ');
+        const items = res.getHeader('x-ms-item-count');
+        const n = items !== undefined ? Number(items) : method === 'GET' && item === 'item' ? 1 : 0;
+        read[container] = (read[container] ?? 0) + n;
+      }
+      return read;
+    },
     stop: async () => {
       client.dispose();
       agent.destroy();

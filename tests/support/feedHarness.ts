@@ -20,7 +20,7 @@ import {
 } from '../../src/feed/names';
 import { feedSettingsOf } from '../../src/app/services';
 import { loadSettings } from '../../src/config';
-import type { FeedBlobStore, FeedDeps, FeedLog, FeedSettings } from '../../src/feed/ports';
+import type { FeedBlobStore, FeedCohortSource, FeedDeps, FeedLog, FeedSettings } from '../../src/feed/ports';
 import { feedIngestion } from '../../src/orchestrators/feedIngestion';
 
 export const CONTAINER = 'warehouse-drops';
@@ -142,7 +142,7 @@ export interface Harness {
 
 export function harness(
   cohort: readonly string[],
-  options: { feedStartDate?: string; blobStore?: FeedBlobStore } = {},
+  options: { feedStartDate?: string; blobStore?: FeedBlobStore; cohortSource?: FeedCohortSource } = {},
 ): Harness {
   const runs = new MemoryFeedRunStore();
   const blobs = new MemoryFeedBlobStore();
@@ -163,7 +163,7 @@ export function harness(
     ledger,
     quarantine,
     signals,
-    cohort: {
+    cohort: options.cohortSource ?? {
       async *listIdsByCampaign() {
         yield [...cohort];
       },

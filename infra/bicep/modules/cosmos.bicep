@@ -21,8 +21,10 @@ var containers = [
     partitionKey: '/memberId'
     uniqueKeys: [['/campaignId']]
     // listIdsByCampaign; listDueForEvaluation: campaignId = @c AND window.evaluationAt <= @now
-    //   AND NOT IS_DEFINED(decidedAt) AND (keyset after) ORDER BY window.evaluationAt, memberId
-    includedPaths: ['/campaignId/?', '/window/evaluationAt/?', '/decidedAt/?', '/memberId/?']
+    //   AND NOT IS_DEFINED(decidedAt) AND (keyset after) ORDER BY window.evaluationAt, memberId;
+    // the cohort snapshot's shards (cohortSnapshot.ts): cohortOf = @c, and the enrolments not yet in it:
+    //   campaignId = @c AND cohortPending = true; a shard's members (thousands of keys) are never indexed
+    includedPaths: ['/campaignId/?', '/window/evaluationAt/?', '/decidedAt/?', '/memberId/?', '/cohortPending/?', '/cohortOf/?']
     compositeIndexes: [
       [{ path: '/campaignId', order: 'ascending' }, { path: '/window/evaluationAt', order: 'ascending' }]
       [{ path: '/window/evaluationAt', order: 'ascending' }, { path: '/memberId', order: 'ascending' }]

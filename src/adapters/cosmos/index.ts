@@ -2,6 +2,7 @@ import type { CosmosClient, Database } from '@azure/cosmos';
 import type { Repositories } from '../ports';
 import { createCosmosClient, type CosmosSettings } from './client';
 import { CONTAINERS, ensureContainers } from './containers';
+import { cosmosCohortRepository, cosmosCohortWriter } from './cohortSnapshot';
 import { cosmosIgnoredMessageCounter } from './ignoredMessageCounter';
 import { cosmosLedgerRepository } from './ledgerRepository';
 import { cosmosMemberRepository } from './memberRepository';
@@ -16,8 +17,10 @@ export { cosmosHealth, type DependencyHealth } from './health';
 /** The Cosmos-backed repositories over one database handle (no I/O until used). */
 export function cosmosRepositories(database: Database): Repositories {
   const container = (id: string) => database.container(id);
+  const cohortWriter = cosmosCohortWriter(container(CONTAINERS.members));
   return {
-    members: cosmosMemberRepository(container(CONTAINERS.members)),
+    members: cosmosMemberRepository(container(CONTAINERS.members), cohortWriter),
+    cohort: cosmosCohortRepository(container(CONTAINERS.members), cohortWriter),
     ledger: cosmosLedgerRepository(container(CONTAINERS.ledger), container(CONTAINERS.transactionClaims)),
     rewards: cosmosRewardRepository(container(CONTAINERS.rewards)),
     quarantine: cosmosQuarantineRepository(container(CONTAINERS.quarantine)),

@@ -3,31 +3,46 @@ import { z } from 'zod';
 import { memberCampaignId } from '../documents/common';
 import { parseStoredEnrolment, type DueMember, type StoredEnrolment } from '../documents/member';
 import type { MemberRepository } from '../ports';
+import { completeCohortEntry, type CohortWriter } from './cohortSnapshot';
 import { createDoc, queryAll, readDoc, replaceDoc } from './documents';
 import { ContentionError } from './errors';
 
-const storedSchema = z.unknown().transform(parseStoredEnrolment);
+/** The enrolment and its `cohortPending` flag (set until the member is in the cohort snapshot). */
+const storedSchema = z.unknown().transform((value) => ({
+  enrolment: parseStoredEnrolment(value),
+  cohortPending: z.object({ cohortPending: z.boolean().optional() }).parse(value).cohortPending === true,
+}));
 const dueSchema = z.object({ memberId: z.string(), evaluationAt: z.string() });
 
-/** Enrolments in `members`. Creation is idempotent through the deterministic id and the unique key. */
-export function cosmosMemberRepository(container: Container): MemberRepository {
+/**
+ * Enrolments in `members`. Creation is idempotent through the deterministic id and the unique key. It
+ * writes the enrolment with `cohortPending: true`, adds the member to the cohort snapshot (its shard
+ * document, cohortSnapshot.ts), then clears the flag: a crash in between leaves the flag, which the enrolment's retry
+ * and every cohort read complete, so no enrolled member is missing from the feed's cohort.
+ */
+export function cosmosMemberRepository(container: Container, writer: CohortWriter): MemberRepository {
   const read = (campaignId: string, memberId: string) =>
     readDoc(container, memberCampaignId(campaignId, memberId), memberId, storedSchema);
+  const complete = (enrolment: StoredEnrolment) =>
+    completeCohortEntry(container, writer, { ...enrolment, day0: enrolment.window.day0 });
 
   return {
     async create(input) {
       const enrolment = parseStoredEnrolment(input);
       const id = memberCampaignId(enrolment.campaignId, enrolment.memberId);
-      if ((await createDoc(container, { id, ...enrolment })) === 'CREATED')
+      if ((await createDoc(container, { id, ...enrolment, cohortPending: true })) === 'CREATED') {
+        await complete(enrolment);
         return { created: true, enrolment };
+      }
       const existing = await read(enrolment.campaignId, enrolment.memberId);
       // A 409 without a readable document would be a unique-key clash under another id: not ours to hide.
       if (!existing) throw new Error(`members/${id}: conflict on create but no document to read`);
-      return { created: false, existing: existing.doc };
+      if (existing.doc.cohortPending) await complete(existing.doc.enrolment);
+      return { created: false, existing: existing.doc.enrolment };
     },
 
     async get(campaignId, memberId) {
-      return (await read(campaignId, memberId))?.doc;
+      return (await read(campaignId, memberId))?.doc.enrolment;
     },
 
     async *listIdsByCampaign(campaignId, pageSize = 1000) {
@@ -79,9 +94,12 @@ export function cosmosMemberRepository(container: Container): MemberRepository {
       const id = memberCampaignId(campaignId, memberId);
       for (let attempt = 1; attempt <= 10; attempt++) {
         const current = await read(campaignId, memberId);
-        if (!current || current.doc.decidedAt) return;
-        const next: StoredEnrolment = { ...current.doc, decidedAt: new Date(decidedAt).toISOString() };
-        if ((await replaceDoc(container, memberId, { id, ...next }, current.etag)) === 'REPLACED') return;
+        if (!current || current.doc.enrolment.decidedAt) return;
+        const { enrolment, cohortPending } = current.doc;
+        const next: StoredEnrolment = { ...enrolment, decidedAt: new Date(decidedAt).toISOString() };
+        // The flag stays until the snapshot has the member: the decision does not complete the enrolment.
+        const body = { id, ...next, ...(cohortPending ? { cohortPending } : {}) };
+        if ((await replaceDoc(container, memberId, body, current.etag)) === 'REPLACED') return;
       }
       throw new ContentionError(`members/${id}`, 10);
     },

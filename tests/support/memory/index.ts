@@ -18,8 +18,10 @@ export { faulty, type Faulty } from './faulty';
 
 /** Fresh in-memory repositories for one unit test. */
 export function memoryRepositories(): Repositories {
+  const members = memoryMemberRepository();
   return {
-    members: memoryMemberRepository(),
+    members,
+    cohort: { listIdsByCampaign: (campaignId) => members.listIdsByCampaign(campaignId) },
     ledger: memoryLedgerRepository(),
     rewards: memoryRewardRepository(),
     quarantine: memoryQuarantineRepository(),
