@@ -8,6 +8,9 @@
  * idle, then read `GET /_local/durable/stats` (difference over the feed) and the run report from
  * `GET /api/ops/feeds/{date}` (ops token).
  *
+ * `cosmos_docs_read` is the documents the emulator served during the feed (`GET /_local/cosmos/stats`):
+ * the cohort read (every enrolment before issue 13.5, the cohort snapshot's shards after), the ledger's
+ * reads for merges, checkpoints and run documents.
  * Cosmos writes are not counted by the emulator; they are derived from the report as the pipeline makes
  * them: one ledger merge per applied observation, one quarantine document per rejected row, one
  * checkpoint per chunk, plus the run document's writes (admission, plan, completion) and the watermark.
@@ -61,6 +64,11 @@ interface FeedReport {
   duplicateRows: number;
   ignored: Record<string, number>;
   rejected: { count: number };
+}
+
+/** `GET /_local/cosmos/stats`: documents served (a point read one, a query its items). */
+interface CosmosReads {
+  documentsRead: number;
 }
 
 export async function runLocalE2e(rows: number, cohortSize: number): Promise<void> {
@@ -143,6 +151,8 @@ export async function runLocalE2e(rows: number, cohortSize: number): Promise<voi
     console.log(`enrolled ${cohortSize} members in ${enrolSeconds.toFixed(1)} s (${retried} retried)`);
 
     const before = ok(await client.admin('GET', '/_local/durable/stats'), 'stats').body as DurableStats;
+    const cosmosBefore = ok(await client.admin('GET', '/_local/cosmos/stats'), 'cosmos stats')
+      .body as CosmosReads;
     const csv = readFileSync(path, 'utf8');
     const tFeed = performance.now();
     const drop = ok(await client.admin('POST', '/_local/feeds', { businessDate: date, csv }), 'feed drop');
@@ -150,6 +160,9 @@ export async function runLocalE2e(rows: number, cohortSize: number): Promise<voi
     await idle('feed');
     const totalSeconds = (performance.now() - tFeed) / 1000;
     const after = ok(await client.admin('GET', '/_local/durable/stats'), 'stats').body as DurableStats;
+    const cosmosAfter = ok(await client.admin('GET', '/_local/cosmos/stats'), 'cosmos stats')
+      .body as CosmosReads;
+    const cosmosDocsRead = cosmosAfter.documentsRead - cosmosBefore.documentsRead;
     const ops = await client.token({ ops: true });
     const feed = ok(await client.api('GET', `/api/ops/feeds/${date}`, { token: ops }), 'feed report')
       .body as {
@@ -176,7 +189,8 @@ export async function runLocalE2e(rows: number, cohortSize: number): Promise<voi
       `feed-e2e-local rows=${rows} cohort=${cohortSize} campaign_rows=${campaign} status=${run.status} ` +
         `drop_s=${dropSeconds.toFixed(1)} total_s=${totalSeconds.toFixed(1)} rows_per_s=${Math.round(rows / totalSeconds)} ` +
         `cosmos_writes_per_campaign_row=${per(cosmosWrites)} (derived) entity_ops_per_campaign_row=${per(work.entityOperations)} ` +
-        `activities=${work.activities} orchestrator_episodes=${work.episodes} enrol_s=${enrolSeconds.toFixed(1)}`,
+        `activities=${work.activities} orchestrator_episodes=${work.episodes} enrol_s=${enrolSeconds.toFixed(1)} ` +
+        `cosmos_docs_read=${cosmosDocsRead}`,
     );
   } catch (error) {
     console.error(`runtime output (last 3000 characters):\n${out.slice(-3000)}`);

@@ -31,13 +31,15 @@ export function cosmosMemberRepository(container: Container, writer: CohortWrite
       const enrolment = parseStoredEnrolment(input);
       const id = memberCampaignId(enrolment.campaignId, enrolment.memberId);
       if ((await createDoc(container, { id, ...enrolment, cohortPending: true })) === 'CREATED') {
-        await complete(enrolment);
+        // The enrolment stands without its snapshot entry: a failed add leaves the flag, which keeps the
+        // member in every cohort read until one completes it, so it does not fail the enrolment.
+        await complete(enrolment).catch(() => undefined);
         return { created: true, enrolment };
       }
       const existing = await read(enrolment.campaignId, enrolment.memberId);
       // A 409 without a readable document would be a unique-key clash under another id: not ours to hide.
       if (!existing) throw new Error(`members/${id}: conflict on create but no document to read`);
-      if (existing.doc.cohortPending) await complete(existing.doc.enrolment);
+      if (existing.doc.cohortPending) await complete(existing.doc.enrolment).catch(() => undefined);
       return { created: false, existing: existing.doc.enrolment };
     },
 
