@@ -150,20 +150,6 @@ export default tseslint.config(
     rules: { ...determinism, 'no-restricted-imports': restrict(noBuiltins, noLocalRuntime, noIo) },
   },
   {
-    // The one arrow the structure helper removes with the member decider (issue 10.1): the entity's
-    // schemas still come from src/adapters/documents. Exempt exactly that; delete this block with it.
-    files: ['src/entities/memberOperations.ts'],
-    rules: {
-      ...determinism,
-      'no-restricted-imports': restrict(noBuiltins, noLocalRuntime, {
-        ...noIo,
-        patterns: noIo.patterns.map((p) =>
-          p.regex === '(^|/)adapters(/|$)' ? { ...p, regex: '(^|/)adapters(/(?!documents/)|$)' } : p,
-        ),
-      }),
-    },
-  },
-  {
     files: ['src/domain/**/*.ts', 'tests/fixtures/lint/domain/**/*.ts'],
     rules: { ...determinism, 'no-restricted-imports': restrict(noBuiltins, domainOnly) },
   },

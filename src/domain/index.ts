@@ -19,3 +19,4 @@ export * from './enrolment';
 export * from './timeline';
 export * from './memberProjection';
 export * from './feedRuns';
+export * from './schemas';

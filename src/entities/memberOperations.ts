@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { storedEnrolmentSchema } from '../adapters/documents/member';
-import { observationSchema } from '../adapters/documents/observation';
 import {
   acknowledge,
   ackOutbox,
@@ -9,8 +7,10 @@ import {
   applyFeedBatch,
   CELEBRATION_KINDS,
   decide,
+  enrolmentSchema,
   newLedger,
   noteWaiting,
+  observationSchema,
   recordDecision,
   recordReward,
   refreshCelebrations,
@@ -44,7 +44,7 @@ const instant = z.iso.datetime({ offset: true });
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 /** A domain Enrolment as durable input (the orchestrator carries one so it can enrol the entity itself). */
-export const enrolmentSchema = storedEnrolmentSchema.omit({ decidedAt: true });
+export { enrolmentSchema };
 
 /** Durable inputs are validated like any boundary: a malformed signal changes nothing. */
 export const operationInputs = {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DecisionCheck, DecisionRecord, IssueOutcome, RewardRecord } from '../domain';
-import { enrolmentSchema } from '../entities/memberOperations';
+import { enrolmentSchema } from '../domain';
 
 const instant = z.iso.datetime({ offset: true });
 

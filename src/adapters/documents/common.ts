@@ -1,13 +1,6 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-
-/** A UTC instant as `Date#toISOString` writes it, so stored instants compare correctly as strings. */
-export const utcInstantSchema = z.iso
-  .datetime({ offset: true })
-  .transform((text) => new Date(text).toISOString());
-
-/** A local calendar date, YYYY-MM-DD. */
-export const localDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+// Stored instants and dates use the domain's schemas (src/domain/schemas.ts).
+export { localDateSchema, utcInstantSchema } from '../../domain/schemas';
 
 /**
  * A Cosmos id for a key from outside (a message id, a file line), so a redelivery or re-run lands on the

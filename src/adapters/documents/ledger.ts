@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { LocalDate } from '../../domain/calendar';
 import { contradictionOf, type ContradictionReason } from '../../domain/ledger';
+import { observationSchema } from '../../domain/schemas';
 import { addObservation, type Observation } from '../../domain/observation';
 import type { UnknownFields } from '../../domain/realtimeMessage';
 import { TX_STATUSES, type TrackedType } from '../../domain/transaction';
 import { capRaw, localDateSchema } from './common';
-import { observationSchema } from './observation';
 
 /**
  * A transaction in the `ledger` container (id = transactionId, partition = memberId): its observations

@@ -1,27 +1,12 @@
-import { z } from 'zod';
 import type { Enrolment } from '../../domain/ledger';
-import { campaignConfigSchema } from '../../domain/campaignConfig';
-import { localDateSchema, utcInstantSchema } from './common';
+import { enrolmentSchema, utcInstantSchema } from '../../domain/schemas';
 
 /**
  * An enrolment in the `members` container (id `{campaignId}:{memberId}`, partition /memberId, unique key
  * /campaignId): the domain's `Enrolment` (configuration snapshot and window, fixed at enrolment) plus
  * `decidedAt`, set once the final decision is recorded so the sweep's query skips decided members.
  */
-export const storedEnrolmentSchema = z.object({
-  memberId: z.string().min(1),
-  campaignId: z.string().min(1),
-  enrolledAt: utcInstantSchema,
-  config: campaignConfigSchema,
-  window: z.object({
-    enrolledAt: utcInstantSchema,
-    day0: localDateSchema,
-    windowClosesAt: utcInstantSchema,
-    lastGraceDate: localDateSchema,
-    evaluationAt: utcInstantSchema,
-  }),
-  decidedAt: utcInstantSchema.optional(),
-});
+export const storedEnrolmentSchema = enrolmentSchema.extend({ decidedAt: utcInstantSchema.optional() });
 
 export type StoredEnrolment = Enrolment & { decidedAt?: string };
 
