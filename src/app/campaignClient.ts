@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import type { Enrolment } from '../domain';
+import type { Enrolment, MemberEntityState } from '../domain';
 import {
   MEMBER_CAMPAIGN_ORCHESTRATOR,
   MEMBER_ENTITY,
@@ -11,7 +11,6 @@ import {
   RECHECK_EVENT,
   type MemberOperation,
 } from '../durableNames';
-import type { MemberEntityState } from '../entities/memberOperations';
 import type { OutboxIndex } from '../entities/notificationOutbox';
 import type { RecheckEvent } from '../orchestrators/memberCampaignInput';
 import { campaignInputFor, instanceIdOf } from './enrolments';

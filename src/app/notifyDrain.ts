@@ -1,8 +1,7 @@
 import { mapBounded } from '../adapters/concurrency';
 import type { Repositories } from '../adapters/ports';
-import { projectMember } from '../domain';
+import { projectMember, type MemberEntityState } from '../domain';
 import { MEMBER_STATE_EFFECT_PREFIX, NOTIFY_SHARD_KEYS } from '../durableNames';
-import type { MemberEntityState } from '../entities/memberOperations';
 import type { DrainReport } from '../orchestrators/notifyDispatch';
 import type { CampaignClient } from './campaignClient';
 import type { Services } from './services';

@@ -20,3 +20,4 @@ export * from './timeline';
 export * from './memberProjection';
 export * from './feedRuns';
 export * from './schemas';
+export * from './memberDecider';

@@ -6,12 +6,13 @@ import {
   OUTBOX_ENTITY,
   type MemberOperation,
 } from '../durableNames';
-import { outboxEffects } from './memberEffects';
 import { EMPTY_STATE, handleMemberOperation, type MemberEntityState } from './memberOperations';
 
 /**
  * Entity `member` (key = member id): the member's running totals and campaign state. The shell only
- * adapts the durable context; the rules are in handleMemberOperation and the domain.
+ * adapts the durable context: it parses the input into a command, the domain's member decider decides
+ * (src/domain/memberDecider.ts), and the shell sets the state and sends the effects (notifications to
+ * publish, a changed projection to write to `memberStates`) to the member's outbox shard.
  */
 df.app.entity<MemberEntityState>(MEMBER_ENTITY, (context) => {
   const operation = context.df.operationName as MemberOperation;
@@ -24,13 +25,10 @@ df.app.entity<MemberEntityState>(MEMBER_ENTITY, (context) => {
     return;
   }
   const before = context.df.getState(() => EMPTY_STATE) ?? EMPTY_STATE;
-  const { state, result } = handleMemberOperation(before, operation, context.df.getInput());
+  const { state, result, effects } = handleMemberOperation(before, operation, context.df.getInput());
   if (!result.ok)
     context.warn(`member ${context.df.entityKey}: ${operation} refused: ${result.code} ${result.detail}`);
-  // Effects go to the member's outbox shard: notifications to publish, and a changed projection to write
-  // to `memberStates` (src/entities/memberEffects.ts).
-  const { state: next, effects } = outboxEffects(before, state, context.df.getInput());
-  context.df.setState(next);
+  context.df.setState(state);
   if (effects.length > 0) {
     context.df.signalEntity(new df.EntityId(OUTBOX_ENTITY, notifyShardOf(context.df.entityKey)), 'add', {
       memberId: context.df.entityKey,

@@ -14,7 +14,6 @@ import {
   type MemberEntityState,
   type OperationResult,
 } from '../../src/entities/memberOperations';
-import { outboxEffects } from '../../src/entities/memberEffects';
 import { updateOutboxIndex, type OutboxIndex } from '../../src/entities/notificationOutbox';
 import type { MemberCampaignInput, RecheckEvent } from '../../src/orchestrators/memberCampaignInput';
 import { config } from './domainBuilders';
@@ -39,9 +38,9 @@ export interface EnsureRecord {
 
 /**
  * An in-memory `CampaignClient` whose member entities are real: every signal is applied through
- * `handleMemberOperation` (after a JSON round trip, as the durable runtime does), and its outbox effects
- * (notifications, a changed projection) go to the member's shard exactly as the registered `member`
- * entity sends them (`outboxEffects`).
+ * `handleMemberOperation`, the registered `member` entity's own glue over the domain's member decider
+ * (after a JSON round trip, as the durable runtime does), and its outbox effects (notifications, a changed
+ * projection) go to the member's shard as the entity sends them.
  * Orchestration instances are a status table the test controls.
  */
 export class FakeCampaignClient implements CampaignClient {
@@ -90,8 +89,7 @@ export class FakeCampaignClient implements CampaignClient {
     const fault = this.signalFaults.shift();
     if (fault) throw fault;
     const before = this.entities.get(memberId) ?? EMPTY_STATE;
-    const { state: applied, result } = handleMemberOperation(viaJson(before), operation, viaJson(input));
-    const { state, effects } = outboxEffects(viaJson(before), applied, viaJson(input));
+    const { state, result, effects } = handleMemberOperation(viaJson(before), operation, viaJson(input));
     this.entities.set(memberId, viaJson(state));
     this.signals.push({ memberId, operation, input: viaJson(input), result });
     if (effects.length > 0) this.updateShard('add', { memberId, ids: effects });
