@@ -1,5 +1,3 @@
-import { FEED_GET_WATERMARK_ACTIVITY } from './feed/names';
-
 /** Names of durable functions, defined once (docs/contracts.md). Changing one breaks running instances. */
 export const MEMBER_ENTITY = 'member';
 export const OUTBOX_ENTITY = 'notificationOutbox';
@@ -40,6 +38,15 @@ export function memberStateEffectId(version: number): string {
 export function notifyDispatchInstanceId(shard: string): string {
   return `${NOTIFY_DISPATCH_ORCHESTRATOR}:${shard}`;
 }
+
+/** The feed pipeline (docs/feed.md); its payloads' schemas are in src/feed/durable.ts. */
+export const FEED_ORCHESTRATOR = 'feedIngestion';
+export const FEED_VERIFY_ACTIVITY = 'feedVerify';
+export const FEED_APPLY_CHUNK_ACTIVITY = 'feedApplyChunk';
+export const FEED_COMPLETE_ACTIVITY = 'feedComplete';
+export const FEED_STOP_ACTIVITY = 'feedStop';
+/** Called by the member orchestrator: returns `{ watermark: 'YYYY-MM-DD' | null }`. */
+export const FEED_GET_WATERMARK_ACTIVITY = 'feedGetWatermark';
 
 /**
  * The member orchestration is versioned by name (docs/versioning.md): new instances start under

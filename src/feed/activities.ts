@@ -1,21 +1,25 @@
-import { applyChunk, type ChunkResult } from './applyChunk';
-import { completeRun, stopRun, type CompleteResult } from './completeRun';
+import { applyChunk } from './applyChunk';
+import { completeRun, stopRun } from './completeRun';
 import {
   chunkJobSchema,
   completeJobSchema,
   stopJobSchema,
   verifyJobSchema,
+  type ChunkResult,
+  type CompleteResult,
+  type StopResult,
+  type VerifyResult,
   type WatermarkResult,
 } from './durable';
 import type { FeedDeps, FeedLog } from './ports';
-import { verifyRun, type VerifyResult } from './verifyRun';
+import { verifyRun } from './verifyRun';
 
 /** The feed's activities as plain async functions of (input, log); `src/functions/feedFunctions.ts` registers them. */
 export interface FeedActivities {
   verify(input: unknown, log: FeedLog): Promise<VerifyResult>;
   applyChunk(input: unknown, log: FeedLog): Promise<ChunkResult>;
   complete(input: unknown, log: FeedLog): Promise<CompleteResult>;
-  stop(input: unknown, log: FeedLog): Promise<{ kind: 'SUPERSEDED' | 'REJECTED'; runId: string }>;
+  stop(input: unknown, log: FeedLog): Promise<StopResult>;
   getWatermark(): Promise<WatermarkResult>;
 }
 

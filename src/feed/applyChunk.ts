@@ -7,29 +7,8 @@ import { isOvertaken } from '../domain/feedRuns';
 import { ChunkClassifier, type BadRow, type LinedObservation } from './classify';
 import type { FeedDeps, FeedLog } from './ports';
 import { RecordSplitter } from './records';
-import {
-  REPORT_LIST_LIMIT,
-  type AmountMismatch,
-  type ChunkCheckpoint,
-  type ChunkPlan,
-  type DataRef,
-} from './runs';
-
-export interface ChunkJob {
-  runId: string;
-  businessDate: string;
-  version: number;
-  file: string;
-  data: DataRef;
-  chunk: ChunkPlan;
-  chunkCount: number;
-  maxAmountCents: number;
-}
-
-export type ChunkResult =
-  | { kind: 'APPLIED' | 'SKIPPED'; index: number; rows: number; wallMs?: number }
-  | { kind: 'SUPERSEDED'; index: number; by: string }
-  | { kind: 'DATA_CHANGED'; index: number };
+import type { ChunkJob, ChunkPlan, ChunkResult } from './durable';
+import { REPORT_LIST_LIMIT, type AmountMismatch, type ChunkCheckpoint } from './runs';
 
 const EFFECT_CONCURRENCY = 16;
 

@@ -1,20 +1,11 @@
 import { mapBounded } from '../adapters/concurrency';
 import { covers } from './applyChunk';
+import type { CompleteJob, CompleteResult, StopResult } from './durable';
 import type { FeedDeps, FeedLog } from './ports';
 import { reconcile } from './reconcile';
 import type { FeedRun, FeedRunReason } from './runs';
 import { alertRejected } from './verifyRun';
 import { missingFromFeedCutoff, nextWatermark } from '../domain/feedRuns';
-
-export interface CompleteJob {
-  runId: string;
-  businessDate: string;
-  version: number;
-  chunkCount: number;
-  feedStartDate: string;
-}
-
-export type CompleteResult = { kind: 'COMPLETED'; runId: string; watermark: string | null };
 
 const EFFECT_CONCURRENCY = 16;
 
@@ -134,7 +125,7 @@ export async function stopRun(
   deps: FeedDeps,
   job: { runId: string; businessDate: string; reason: FeedRunReason },
   log: FeedLog,
-): Promise<{ kind: 'SUPERSEDED' | 'REJECTED'; runId: string }> {
+): Promise<StopResult> {
   const run = await requireRun(deps, job);
   const status = job.reason.code === 'SUPERSEDED' ? 'SUPERSEDED' : 'REJECTED';
   await deps.runs.saveRun({ ...run, status, reason: job.reason, updatedAt: deps.now() });

@@ -1,8 +1,11 @@
 import { z } from 'zod';
 
 /**
- * zod schemas of every durable payload of the feed (orchestration input, activity inputs and results):
- * history is JSON written by another process version, so it is validated like any other boundary.
+ * The feed's durable contracts, one place (issue 10.2): the zod schema of every durable payload
+ * (orchestration input, activity inputs and results) and its type by `z.infer`. History is JSON written by
+ * another process version, so it is validated like any other boundary: the activities parse their inputs
+ * (src/feed/activities.ts), the orchestration parses every result (src/orchestrators/feedIngestion.ts).
+ * The names are in src/durableNames.ts.
  */
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const positiveInt = z.number().int().positive();
@@ -14,6 +17,8 @@ export const dataRefSchema = z.object({
   etag: z.string().min(1),
 });
 
+export type DataRef = z.infer<typeof dataRefSchema>;
+
 export const chunkPlanSchema = z.object({
   index: count,
   offset: count,
@@ -22,6 +27,8 @@ export const chunkPlanSchema = z.object({
   firstLine: positiveInt,
   rows: count,
 });
+
+export type ChunkPlan = z.infer<typeof chunkPlanSchema>;
 
 export const verifiedManifestSchema = z.object({
   businessDate: localDate,
@@ -49,6 +56,8 @@ export const verifyJobSchema = feedOrchestrationInputSchema.pick({
   chunkRows: true,
 });
 
+export type VerifyJob = z.infer<typeof verifyJobSchema>;
+
 export const verifyResultSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('VERIFIED'),
@@ -59,6 +68,8 @@ export const verifyResultSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.enum(['DUPLICATE', 'SUPERSEDED', 'REJECTED']), runId: z.string(), detail: z.string() }),
 ]);
+
+export type VerifyResult = z.infer<typeof verifyResultSchema>;
 
 export const chunkJobSchema = z.object({
   runId: z.string().min(1),
@@ -71,6 +82,8 @@ export const chunkJobSchema = z.object({
   maxAmountCents: positiveInt,
 });
 
+export type ChunkJob = z.infer<typeof chunkJobSchema>;
+
 export const chunkResultSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.enum(['APPLIED', 'SKIPPED']),
@@ -82,7 +95,7 @@ export const chunkResultSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('SUPERSEDED'), index: count, by: z.string() }),
   z.object({ kind: z.literal('DATA_CHANGED'), index: count }),
 ]);
-export type ChunkResultPayload = z.infer<typeof chunkResultSchema>;
+export type ChunkResult = z.infer<typeof chunkResultSchema>;
 
 export const completeJobSchema = z.object({
   runId: z.string().min(1),
@@ -92,11 +105,15 @@ export const completeJobSchema = z.object({
   feedStartDate: localDate,
 });
 
+export type CompleteJob = z.infer<typeof completeJobSchema>;
+
 export const completeResultSchema = z.object({
   kind: z.literal('COMPLETED'),
   runId: z.string(),
   watermark: localDate.nullable(),
 });
+
+export type CompleteResult = z.infer<typeof completeResultSchema>;
 
 export const stopJobSchema = z.object({
   runId: z.string().min(1),
@@ -104,7 +121,11 @@ export const stopJobSchema = z.object({
   reason: z.object({ code: z.enum(['SUPERSEDED', 'DATA_CHANGED']), detail: z.string() }),
 });
 
+export type StopJob = z.infer<typeof stopJobSchema>;
+
 export const stopResultSchema = z.object({ kind: z.enum(['SUPERSEDED', 'REJECTED']), runId: z.string() });
+
+export type StopResult = z.infer<typeof stopResultSchema>;
 
 export const watermarkResultSchema = z.object({ watermark: localDate.nullable() });
 export type WatermarkResult = z.infer<typeof watermarkResultSchema>;

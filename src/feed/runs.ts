@@ -2,9 +2,10 @@ import type { Observation } from '../domain/observation';
 import type { IgnoredReason } from '../domain/rawTransaction';
 
 import type { FeedRunStatus } from '../domain/feedRuns';
+import type { ChunkPlan, DataRef } from './durable';
 
 /** A run's lifecycle (defined in the domain). DUPLICATE drops create no run: they are counted on the completed one. */
-export type { FeedRunStatus };
+export type { ChunkPlan, DataRef, FeedRunStatus };
 
 /** Stable codes of a rejected or stopped run (docs/feed.md, failure cases). */
 export type FeedRunReasonCode =
@@ -24,24 +25,6 @@ export type FeedRunReasonCode =
 export interface FeedRunReason {
   code: FeedRunReasonCode;
   detail: string;
-}
-
-/** The verified bytes a chunk reads: the data blob itself, or its decompressed staging copy. */
-export interface DataRef {
-  container: string;
-  blob: string;
-  /** Chunks read with If-Match on it, so they read exactly the verified bytes. */
-  etag: string;
-}
-
-/** Byte range [offset, end) of `rows` whole records; `firstLine` is the physical line of the first. */
-export interface ChunkPlan {
-  index: number;
-  offset: number;
-  end: number;
-  firstRecord: number;
-  firstLine: number;
-  rows: number;
 }
 
 export interface ChunkTally {

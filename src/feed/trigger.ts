@@ -1,6 +1,6 @@
 import type { FeedOrchestrationInput } from './durable';
 import { feedInstanceId, manifestDateOf, parseManifest } from './manifest';
-import { FEED_ORCHESTRATOR } from './names';
+import { FEED_ORCHESTRATOR } from '../durableNames';
 import { createHash } from 'node:crypto';
 import type { FeedLog, FeedRunStore, FeedSettings } from './ports';
 import type { FeedRun } from './runs';

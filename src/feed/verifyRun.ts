@@ -1,24 +1,14 @@
 import { admit } from '../domain/feedRuns';
 import { covers } from './applyChunk';
-import { runIdOf, type Manifest } from './manifest';
+import { runIdOf } from './manifest';
 import type { FeedDeps, FeedLog } from './ports';
-import type { ChunkPlan, DataRef, FeedRun, FeedRunReason } from './runs';
+import type { VerifyJob, VerifyResult } from './durable';
+import type { FeedRun, FeedRunReason } from './runs';
 import { progressLine, withProgress } from './progress';
 import { verifyData } from './verify';
 
 /** A verification progress line per 64 MiB read (a 5M-row file is ~700 MB). */
 const PROGRESS_BYTES = 64 * 1024 * 1024;
-
-export interface VerifyJob {
-  manifest: Manifest;
-  container: string;
-  stagingContainer: string;
-  chunkRows: number;
-}
-
-export type VerifyResult =
-  | { kind: 'VERIFIED'; runId: string; data: DataRef; chunks: ChunkPlan[]; done: number[] }
-  | { kind: 'DUPLICATE' | 'SUPERSEDED' | 'REJECTED'; runId: string; detail: string };
 
 /** The ops alert for a refused file: one line ops can search for (and a custom event in App Insights). */
 export function alertRejected(log: FeedLog, run: Pick<FeedRun, 'id' | 'file'>, reason: FeedRunReason): void {

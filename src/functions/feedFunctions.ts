@@ -9,7 +9,7 @@ import {
   FEED_ORCHESTRATOR,
   FEED_STOP_ACTIVITY,
   FEED_VERIFY_ACTIVITY,
-} from '../feed/names';
+} from '../durableNames';
 import { onFeedBlob } from '../feed/trigger';
 import { feedIngestion } from '../orchestrators/feedIngestion';
 import { campaignClientOf, durableClientOf } from '../app/durableClient';

@@ -1,6 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import * as df from 'durable-functions';
-import { APPLY_FEED_BATCH_OPERATION, HOLD_OPERATION, MEMBER_ENTITY } from '../feed/names';
+import { MEMBER_ENTITY, type MemberOperation } from '../durableNames';
 import type { MemberSignals } from '../feed/ports';
 import type { OrchestrationStarter } from '../feed/trigger';
 
@@ -30,11 +30,11 @@ export function durableSignals(client: DurableClient, touched: Set<string> = new
   const member = (id: string) => new df.EntityId(MEMBER_ENTITY, id);
   return {
     applyFeedBatch: async (memberId, batch) => {
-      await client.signalEntity(member(memberId), APPLY_FEED_BATCH_OPERATION, batch);
+      await client.signalEntity(member(memberId), 'applyFeedBatch' satisfies MemberOperation, batch);
       touched.add(memberId);
     },
     hold: async (memberId, hold) => {
-      await client.signalEntity(member(memberId), HOLD_OPERATION, hold);
+      await client.signalEntity(member(memberId), 'hold' satisfies MemberOperation, hold);
       touched.add(memberId);
     },
   };

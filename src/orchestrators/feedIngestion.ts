@@ -6,14 +6,14 @@ import {
   feedOrchestrationInputSchema,
   stopResultSchema,
   verifyResultSchema,
-  type ChunkResultPayload,
+  type ChunkResult,
 } from '../feed/durable';
 import {
   FEED_APPLY_CHUNK_ACTIVITY,
   FEED_COMPLETE_ACTIVITY,
   FEED_STOP_ACTIVITY,
   FEED_VERIFY_ACTIVITY,
-} from '../feed/names';
+} from '../durableNames';
 import { progressLine } from '../feed/progress';
 
 /** Transient faults (storage, Cosmos) retry with backoff; file problems are returned values, never thrown. */
@@ -55,7 +55,7 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
         maxAmountCents: input.maxAmountCents,
       }),
     );
-    const results: ChunkResultPayload[] = (yield context.df.Task.all(batch)).map((r: unknown) =>
+    const results: ChunkResult[] = (yield context.df.Task.all(batch)).map((r: unknown) =>
       chunkResultSchema.parse(r),
     );
     const stop = results.find((r) => r.kind === 'SUPERSEDED' || r.kind === 'DATA_CHANGED');

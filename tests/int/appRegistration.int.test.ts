@@ -10,7 +10,7 @@ import {
   NOTIFY_DRAIN_ACTIVITY,
   OUTBOX_ENTITY,
 } from '../../src/durableNames';
-import * as feedNames from '../../src/feed/names';
+import * as feedNames from '../../src/durableNames';
 
 // The entry point is what Azure loads: a function missing from it never runs, and an orchestrator
 // calling an unregistered activity fails at run time, so check every name the code calls.

@@ -4,7 +4,7 @@ import { durableHarness, type Harness as Durable } from '../../local/durable/tes
 import { memoryLedgerRepository, memoryQuarantineRepository } from '../support/memory';
 import { feedInstanceId } from '../../src/feed/manifest';
 import { MemoryFeedBlobStore, MemoryFeedRunStore } from '../support/memory/feed';
-import { FEED_GET_WATERMARK_ACTIVITY, MEMBER_ENTITY } from '../../src/feed/names';
+import { FEED_GET_WATERMARK_ACTIVITY, MEMBER_ENTITY } from '../../src/durableNames';
 import { onFeedBlob } from '../../src/feed/trigger';
 import '../../src/functions/feedFunctions';
 import { setFeedComposition } from '../../src/app/services';

@@ -8,7 +8,7 @@ import {
   FEED_ORCHESTRATOR,
   FEED_STOP_ACTIVITY,
   FEED_VERIFY_ACTIVITY,
-} from '../../src/feed/names';
+} from '../../src/durableNames';
 
 // The worker sees these bindings: the names are contracts with running instances and the infra.
 describe('feed registrations', () => {

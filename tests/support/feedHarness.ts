@@ -17,7 +17,7 @@ import {
   FEED_COMPLETE_ACTIVITY,
   FEED_STOP_ACTIVITY,
   FEED_VERIFY_ACTIVITY,
-} from '../../src/feed/names';
+} from '../../src/durableNames';
 import { feedSettingsOf } from '../../src/app/services';
 import { loadSettings } from '../../src/config';
 import type { FeedBlobStore, FeedCohortSource, FeedDeps, FeedLog, FeedSettings } from '../../src/feed/ports';
