@@ -4,14 +4,14 @@ import { isTransientPointsError } from '../adapters/points/errors';
 import { campaignClientOf } from '../app/durableClient';
 import { wakeNotifyQuietly } from '../app/notifyWake';
 import { services, type Services } from '../app/services';
-import { ACTIVITIES } from '../durableNames';
-import type {
-  AlertInput,
-  IssueOutcome,
-  IssuePointsInput,
-  RecordDecisionInput,
-  RecordIssuanceInput,
-} from '../orchestrators/memberCampaignInput';
+import type { IssueOutcome } from '../domain';
+import {
+  ACTIVITY_CONTRACTS,
+  type AlertInput,
+  type IssuePointsInput,
+  type RecordDecisionInput,
+  type RecordIssuanceInput,
+} from '../orchestrators/memberCampaignContracts';
 
 /** The member orchestrator's activities: all its I/O, built over injected services. */
 export function createCampaignActivities(s: () => Services) {
@@ -97,19 +97,27 @@ async function thenWake<T>(context: InvocationContext, memberId: string, result:
   return result;
 }
 
-df.app.activity(ACTIVITIES.recordDecision, {
+// Each activity parses its input with its contract (memberCampaignContracts.ts): history is JSON that
+// another version may have written.
+const { recordDecision, issuePoints, recordIssuance, raiseAlert } = ACTIVITY_CONTRACTS;
+df.app.activity(recordDecision.name, {
   extraInputs: [durableClient],
-  handler: async (input: RecordDecisionInput, context: InvocationContext) =>
-    thenWake(context, input.memberId, await activities.recordFinalDecision(input)),
+  handler: async (raw: unknown, context: InvocationContext) => {
+    const input = recordDecision.input.parse(raw);
+    return thenWake(context, input.memberId, await activities.recordFinalDecision(input));
+  },
 });
-df.app.activity(ACTIVITIES.issuePoints, {
-  handler: (input: IssuePointsInput) => activities.issueRewardPoints(input),
+df.app.activity(issuePoints.name, {
+  handler: (raw: unknown) => activities.issueRewardPoints(issuePoints.input.parse(raw)),
 });
-df.app.activity(ACTIVITIES.recordIssuance, {
+df.app.activity(recordIssuance.name, {
   extraInputs: [durableClient],
-  handler: async (input: RecordIssuanceInput, context: InvocationContext) =>
-    thenWake(context, input.memberId, await activities.recordRewardIssuance(input)),
+  handler: async (raw: unknown, context: InvocationContext) => {
+    const input = recordIssuance.input.parse(raw);
+    return thenWake(context, input.memberId, await activities.recordRewardIssuance(input));
+  },
 });
-df.app.activity(ACTIVITIES.raiseAlert, {
-  handler: (input: AlertInput, context: InvocationContext) => activities.raiseOpsAlert(input, context),
+df.app.activity(raiseAlert.name, {
+  handler: (raw: unknown, context: InvocationContext) =>
+    activities.raiseOpsAlert(raiseAlert.input.parse(raw), context),
 });

@@ -1,16 +1,18 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { rewardFrom, type DecisionRecord, type IssueOutcome, type RewardRecord } from '../domain';
-import { ACTIVITIES, MEMBER_CAMPAIGN_V1_ORCHESTRATOR, MEMBER_ENTITY } from '../durableNames';
+import { MEMBER_CAMPAIGN_V1_ORCHESTRATOR } from '../durableNames';
 import {
-  memberCampaignInputSchema,
+  ACTIVITY_CONTRACTS as ACTIVITY,
+  callActivity,
+  callMember,
+  MEMBER_CONTRACTS as MEMBER,
+  signalMember,
   type AlertInput,
-  type CampaignPhase,
-  type DecideResult,
   type IssuePointsInput,
   type RecordDecisionInput,
-  type RecordIssuanceInput,
-} from './memberCampaignInput';
+} from './memberCampaignContracts';
+import { memberCampaignInputSchema, type CampaignPhase } from './memberCampaignInput';
 
 /** Bounded retries inside the orchestration; the sweep drives the rest, indefinitely (SPEC §6). */
 export const POINTS_RETRY = {
@@ -35,7 +37,6 @@ export const MAX_CHECKS_PER_EXECUTION = 48;
  */
 export const memberCampaign: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = memberCampaignInputSchema.parse(context.df.getInput());
-  const entity = new df.EntityId(MEMBER_ENTITY, input.memberId);
   const now = () => context.df.currentUtcDateTime;
   const status = (phase: CampaignPhase, extra: Record<string, unknown> = {}) =>
     context.df.setCustomStatus({
@@ -45,7 +46,10 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
       ...extra,
     });
 
-  context.df.signalEntity(entity, 'enrol', { enrolment: input.enrolment, at: now().toISOString() });
+  signalMember(context, input.memberId, MEMBER.enrol, {
+    enrolment: input.enrolment,
+    at: now().toISOString(),
+  });
   const evaluationAt = new Date(input.evaluationAt);
   if (now() < evaluationAt) {
     status('WAITING_FOR_WINDOW');
@@ -55,13 +59,11 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
   let alerted = input.alerted;
   let decision: DecisionRecord | undefined;
   for (let check = 1; decision === undefined; check++) {
-    const { watermark } = (yield context.df.callActivity(ACTIVITIES.readWatermark)) as {
-      watermark: string | null;
-    };
-    const result = (yield context.df.callEntity(entity, 'decide', {
+    const { watermark } = yield* callActivity(context, ACTIVITY.readWatermark, undefined);
+    const result = yield* callMember(context, input.memberId, MEMBER.decide, {
       now: now().toISOString(),
       watermark,
-    })) as DecideResult;
+    });
     if (!result.ok) {
       status('NOT_ENROLLED', { detail: result.detail });
       return { outcome: 'NOT_ENROLLED' };
@@ -74,11 +76,11 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
     const late = now().getTime() >= evaluationAt.getTime() + input.feedLateAlertAfterMs;
     if (late && !alerted) {
       const kind: AlertInput['kind'] = waiting.reason === 'QUARANTINE_HOLD' ? 'QUARANTINE_HOLD' : 'FEED_LATE';
-      yield context.df.callActivity(ACTIVITIES.raiseAlert, {
+      yield* callActivity(context, ACTIVITY.raiseAlert, {
         kind,
         memberId: input.memberId,
         detail: waiting.detail,
-      } satisfies AlertInput);
+      });
       alerted = true;
     }
     status(waiting.reason === 'QUARANTINE_HOLD' ? 'HELD_FOR_REVIEW' : 'WAITING_FOR_SETTLEMENT', {
@@ -100,7 +102,7 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
     decision,
     points: input.rewardPoints,
   };
-  yield context.df.callActivity(ACTIVITIES.recordDecision, record);
+  yield* callActivity(context, ACTIVITY.recordDecision, record);
   if (decision.outcome !== 'QUALIFIED') {
     status('DECIDED', { outcome: decision.outcome });
     return { outcome: decision.outcome };
@@ -117,7 +119,7 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
   retry.maxRetryIntervalInMilliseconds = POINTS_RETRY.maxRetryMs;
   let outcome: IssueOutcome;
   try {
-    outcome = (yield context.df.callActivityWithRetry(ACTIVITIES.issuePoints, retry, issue)) as IssueOutcome;
+    outcome = yield* callActivity(context, ACTIVITY.issuePoints, issue, retry);
   } catch (error) {
     const reward: RewardRecord = {
       status: 'PENDING',
@@ -125,31 +127,27 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
       attempts: POINTS_RETRY.maxAttempts,
       lastError: describe(error),
     };
-    yield context.df.callActivity(ACTIVITIES.recordIssuance, {
-      ...issue,
-      reward,
-      at: now().toISOString(),
-    } satisfies RecordIssuanceInput);
-    context.df.signalEntity(entity, 'recordReward', { reward, at: now().toISOString() });
+    yield* callActivity(context, ACTIVITY.recordIssuance, { ...issue, reward, at: now().toISOString() });
+    signalMember(context, input.memberId, MEMBER.recordReward, { reward, at: now().toISOString() });
     status('REWARD_RETRY_PENDING', { lastError: reward.lastError });
     return { outcome: 'REWARD_RETRY_PENDING' };
   }
 
   const reward = rewardFrom(outcome, input.rewardPoints, now().toISOString());
-  yield context.df.callActivity(ACTIVITIES.recordIssuance, {
+  yield* callActivity(context, ACTIVITY.recordIssuance, {
     ...issue,
     reward,
     outcome: outcome.kind,
     at: now().toISOString(),
-  } satisfies RecordIssuanceInput);
-  context.df.signalEntity(entity, 'recordReward', { reward, at: now().toISOString() });
+  });
+  signalMember(context, input.memberId, MEMBER.recordReward, { reward, at: now().toISOString() });
   if (reward.status === 'NEEDS_REVIEW') {
     const alert: AlertInput = {
       kind: 'REWARD_NEEDS_REVIEW',
       memberId: input.memberId,
       detail: reward.lastError ?? outcome.kind,
     };
-    yield context.df.callActivity(ACTIVITIES.raiseAlert, alert);
+    yield* callActivity(context, ACTIVITY.raiseAlert, alert);
   }
   status(reward.status === 'ISSUED' ? 'COMPLETE' : 'NEEDS_REVIEW', { outcome: outcome.kind });
   return { outcome: reward.status };

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { DecisionCheck, DecisionRecord, IssueOutcome, RewardRecord } from '../domain';
 import { enrolmentSchema } from '../domain';
 
 const instant = z.iso.datetime({ offset: true });
@@ -49,35 +48,4 @@ export type CampaignPhase =
   | 'NEEDS_REVIEW'
   | 'NOT_ENROLLED';
 
-export interface IssuePointsInput {
-  memberId: string;
-  campaignId: string;
-  points: number;
-}
-
-/** The points system's final answer (defined in the domain, src/domain/issuance.ts). */
-export type { IssueOutcome };
-
-export interface RecordDecisionInput {
-  memberId: string;
-  campaignId: string;
-  decision: DecisionRecord;
-  points: number;
-}
-
-export interface RecordIssuanceInput {
-  memberId: string;
-  campaignId: string;
-  reward: RewardRecord;
-  outcome?: IssueOutcome['kind'];
-  at: string;
-}
-
-export interface AlertInput {
-  kind: 'FEED_LATE' | 'QUARANTINE_HOLD' | 'REWARD_STUCK' | 'REWARD_NEEDS_REVIEW';
-  memberId: string;
-  detail: string;
-}
-
-/** What the member entity's `decide` operation returns. */
-export type DecideResult = { ok: true; value: DecisionCheck } | { ok: false; code: string; detail: string };
+// The payloads of the activities and entity operations it calls: src/orchestrators/memberCampaignContracts.ts.

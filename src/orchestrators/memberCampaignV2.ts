@@ -1,18 +1,19 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, TimerTask } from 'durable-functions';
 import { rewardFrom, type DecisionRecord, type IssueOutcome, type RewardRecord } from '../domain';
-import { ACTIVITIES, MEMBER_CAMPAIGN_ORCHESTRATOR, MEMBER_ENTITY, RECHECK_EVENT } from '../durableNames';
+import { MEMBER_CAMPAIGN_ORCHESTRATOR, RECHECK_EVENT } from '../durableNames';
 import { POINTS_RETRY } from './memberCampaign';
 import {
-  memberCampaignInputSchema,
-  recheckEventSchema,
+  ACTIVITY_CONTRACTS as ACTIVITY,
+  callActivity,
+  callMember,
+  MEMBER_CONTRACTS as MEMBER,
+  signalMember,
   type AlertInput,
-  type CampaignPhase,
-  type DecideResult,
   type IssuePointsInput,
   type RecordDecisionInput,
-  type RecordIssuanceInput,
-} from './memberCampaignInput';
+} from './memberCampaignContracts';
+import { memberCampaignInputSchema, recheckEventSchema, type CampaignPhase } from './memberCampaignInput';
 
 /** Wake-ups per execution before continueAsNew keeps the history small (each is a handful of events). */
 export const MAX_WAKES_PER_EXECUTION = 48;
@@ -30,7 +31,6 @@ export const MAX_WAKES_PER_EXECUTION = 48;
  */
 export const memberCampaignV2: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = memberCampaignInputSchema.parse(context.df.getInput());
-  const entity = new df.EntityId(MEMBER_ENTITY, input.memberId);
   const now = () => context.df.currentUtcDateTime;
   const status = (phase: CampaignPhase, extra: Record<string, unknown> = {}) =>
     context.df.setCustomStatus({
@@ -40,7 +40,10 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
       ...extra,
     });
 
-  context.df.signalEntity(entity, 'enrol', { enrolment: input.enrolment, at: now().toISOString() });
+  signalMember(context, input.memberId, MEMBER.enrol, {
+    enrolment: input.enrolment,
+    at: now().toISOString(),
+  });
   const evaluationAt = new Date(input.evaluationAt);
   if (now() < evaluationAt) {
     status('WAITING_FOR_WINDOW');
@@ -54,14 +57,13 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
   let releaseHolds = false;
   let decision: DecisionRecord | undefined;
   for (let wake = 0; decision === undefined; wake++) {
-    if (releaseHolds) yield context.df.callEntity(entity, 'releaseHolds', { at: now().toISOString() });
-    const { watermark } = (yield context.df.callActivity(ACTIVITIES.readWatermark)) as {
-      watermark: string | null;
-    };
-    const result = (yield context.df.callEntity(entity, 'decide', {
+    if (releaseHolds)
+      yield* callMember(context, input.memberId, MEMBER.releaseHolds, { at: now().toISOString() });
+    const { watermark } = yield* callActivity(context, ACTIVITY.readWatermark, undefined);
+    const result = yield* callMember(context, input.memberId, MEMBER.decide, {
       now: now().toISOString(),
       watermark,
-    })) as DecideResult;
+    });
     if (!result.ok) {
       status('NOT_ENROLLED', { detail: result.detail });
       return { outcome: 'NOT_ENROLLED' };
@@ -73,11 +75,11 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
     const check = result.value;
     if (now() >= alertAt && !alerted) {
       const kind: AlertInput['kind'] = check.reason === 'QUARANTINE_HOLD' ? 'QUARANTINE_HOLD' : 'FEED_LATE';
-      yield context.df.callActivity(ACTIVITIES.raiseAlert, {
+      yield* callActivity(context, ACTIVITY.raiseAlert, {
         kind,
         memberId: input.memberId,
         detail: check.detail,
-      } satisfies AlertInput);
+      });
       alerted = true;
     }
     if (waiting?.reason !== check.reason) waiting = { reason: check.reason, since: now().toISOString() };
@@ -111,7 +113,7 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
     decision,
     points: input.rewardPoints,
   };
-  yield context.df.callActivity(ACTIVITIES.recordDecision, record);
+  yield* callActivity(context, ACTIVITY.recordDecision, record);
   if (decision.outcome !== 'QUALIFIED') {
     status('DECIDED', { outcome: decision.outcome });
     return { outcome: decision.outcome };
@@ -128,7 +130,7 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
   retry.maxRetryIntervalInMilliseconds = POINTS_RETRY.maxRetryMs;
   let outcome: IssueOutcome;
   try {
-    outcome = (yield context.df.callActivityWithRetry(ACTIVITIES.issuePoints, retry, issue)) as IssueOutcome;
+    outcome = yield* callActivity(context, ACTIVITY.issuePoints, issue, retry);
   } catch (error) {
     const reward: RewardRecord = {
       status: 'PENDING',
@@ -136,31 +138,27 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
       attempts: POINTS_RETRY.maxAttempts,
       lastError: describe(error),
     };
-    yield context.df.callActivity(ACTIVITIES.recordIssuance, {
-      ...issue,
-      reward,
-      at: now().toISOString(),
-    } satisfies RecordIssuanceInput);
-    context.df.signalEntity(entity, 'recordReward', { reward, at: now().toISOString() });
+    yield* callActivity(context, ACTIVITY.recordIssuance, { ...issue, reward, at: now().toISOString() });
+    signalMember(context, input.memberId, MEMBER.recordReward, { reward, at: now().toISOString() });
     status('REWARD_RETRY_PENDING', { lastError: reward.lastError });
     return { outcome: 'REWARD_RETRY_PENDING' };
   }
 
   const reward = rewardFrom(outcome, input.rewardPoints, now().toISOString());
-  yield context.df.callActivity(ACTIVITIES.recordIssuance, {
+  yield* callActivity(context, ACTIVITY.recordIssuance, {
     ...issue,
     reward,
     outcome: outcome.kind,
     at: now().toISOString(),
-  } satisfies RecordIssuanceInput);
-  context.df.signalEntity(entity, 'recordReward', { reward, at: now().toISOString() });
+  });
+  signalMember(context, input.memberId, MEMBER.recordReward, { reward, at: now().toISOString() });
   if (reward.status === 'NEEDS_REVIEW') {
     const alert: AlertInput = {
       kind: 'REWARD_NEEDS_REVIEW',
       memberId: input.memberId,
       detail: reward.lastError ?? outcome.kind,
     };
-    yield context.df.callActivity(ACTIVITIES.raiseAlert, alert);
+    yield* callActivity(context, ACTIVITY.raiseAlert, alert);
   }
   status(reward.status === 'ISSUED' ? 'COMPLETE' : 'NEEDS_REVIEW', { outcome: outcome.kind });
   return { outcome: reward.status };

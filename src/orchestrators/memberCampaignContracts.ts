@@ -1,0 +1,173 @@
+import type { OrchestrationContext, RetryOptions, Task } from 'durable-functions';
+import * as df from 'durable-functions';
+import { z } from 'zod';
+import {
+  asCents,
+  DECISION_OUTCOMES,
+  ISSUE_OUTCOMES,
+  localDateSchema,
+  memberCommandInputs,
+  REWARD_STATUSES,
+  type DecisionCheck,
+  type DecisionRecord,
+  type IssueOutcome,
+  type RewardRecord,
+} from '../domain';
+import { ACTIVITIES, MEMBER_ENTITY, type MemberOperation } from '../durableNames';
+import { watermarkResultSchema } from '../feed/durable';
+
+/**
+ * One contract per durable function the member orchestration calls (issue 10.2): its name, its input
+ * schema and its output schema, types by `z.infer`. The activities parse their input with the contract
+ * (src/functions/campaignActivities.ts); the orchestration calls through `callActivity` / `callEntity`,
+ * which parse the result, so a payload written by another version is validated like any boundary.
+ * Durable instants are kept as sent (not normalised), so replayed inputs are byte-identical.
+ */
+export interface DurableContract<I extends z.ZodType, O extends z.ZodType> {
+  name: string;
+  input: I;
+  output: O;
+}
+
+const contract = <I extends z.ZodType, O extends z.ZodType>(
+  name: string,
+  input: I,
+  output: O,
+): DurableContract<I, O> => ({ name, input, output });
+
+const instant = z.iso.datetime({ offset: true });
+const id = z.string().min(1);
+
+const rewardRecordSchema = z.object({
+  status: z.enum(REWARD_STATUSES),
+  points: z.number().int().positive(),
+  attempts: z.number().int().nonnegative(),
+  issuedAt: instant.optional(),
+  creditId: z.string().optional(),
+  lastError: z.string().optional(),
+}) satisfies z.ZodType<RewardRecord>;
+
+const decisionRecordSchema = z.object({
+  outcome: z.enum(DECISION_OUTCOMES),
+  decidedAt: instant,
+  confirmedCents: z.number().int().transform(asCents),
+  watermark: localDateSchema,
+}) satisfies z.ZodType<DecisionRecord>;
+
+const issueOutcomeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.enum(['ISSUED', 'REPLAYED']), creditId: z.string() }),
+  z.object({ kind: z.enum(['CONFLICT', 'REFUSED']), detail: z.string() }),
+]) satisfies z.ZodType<IssueOutcome>;
+
+const decisionCheckSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('NOT_YET'),
+    reason: z.enum(['BEFORE_EVALUATION', 'WATERMARK_BEHIND', 'QUARANTINE_HOLD']),
+    detail: z.string(),
+  }),
+  z.object({ kind: z.literal('DECIDED'), decision: decisionRecordSchema, alreadyRecorded: z.boolean() }),
+]) satisfies z.ZodType<DecisionCheck>;
+
+export const recordDecisionInputSchema = z.object({
+  memberId: id,
+  campaignId: id,
+  decision: decisionRecordSchema,
+  points: z.number().int().positive(),
+});
+export type RecordDecisionInput = z.infer<typeof recordDecisionInputSchema>;
+
+export const issuePointsInputSchema = z.object({
+  memberId: id,
+  campaignId: id,
+  points: z.number().int().positive(),
+});
+export type IssuePointsInput = z.infer<typeof issuePointsInputSchema>;
+
+export const recordIssuanceInputSchema = z.object({
+  memberId: id,
+  campaignId: id,
+  reward: rewardRecordSchema,
+  outcome: z.enum(ISSUE_OUTCOMES).optional(),
+  at: instant,
+});
+export type RecordIssuanceInput = z.infer<typeof recordIssuanceInputSchema>;
+
+export const alertInputSchema = z.object({
+  kind: z.enum(['FEED_LATE', 'QUARANTINE_HOLD', 'REWARD_STUCK', 'REWARD_NEEDS_REVIEW']),
+  memberId: id,
+  detail: z.string(),
+});
+export type AlertInput = z.infer<typeof alertInputSchema>;
+
+/** What the member entity's `decide` operation returns. */
+export const decideResultSchema = z.union([
+  z.object({ ok: z.literal(true), value: decisionCheckSchema }),
+  z.object({ ok: z.literal(false), code: z.string(), detail: z.string() }),
+]);
+export type DecideResult = z.infer<typeof decideResultSchema>;
+
+/** An activity or entity operation without a result (its return value, if any, is not read). */
+const noResult = z.unknown().transform(() => undefined);
+
+export const ACTIVITY_CONTRACTS = {
+  readWatermark: contract(ACTIVITIES.readWatermark, z.undefined(), watermarkResultSchema),
+  recordDecision: contract(
+    ACTIVITIES.recordDecision,
+    recordDecisionInputSchema,
+    z.enum(['RECORDED', 'ALREADY_DONE']),
+  ),
+  issuePoints: contract(ACTIVITIES.issuePoints, issuePointsInputSchema, issueOutcomeSchema),
+  recordIssuance: contract(ACTIVITIES.recordIssuance, recordIssuanceInputSchema, z.string()),
+  raiseAlert: contract(ACTIVITIES.raiseAlert, alertInputSchema, noResult),
+};
+
+/** The member entity operations the orchestration calls or signals (inputs: the decider's commands). */
+export const MEMBER_CONTRACTS = {
+  enrol: contract('enrol' satisfies MemberOperation, memberCommandInputs.enrol, noResult),
+  decide: contract('decide' satisfies MemberOperation, memberCommandInputs.decide, decideResultSchema),
+  releaseHolds: contract(
+    'releaseHolds' satisfies MemberOperation,
+    memberCommandInputs.releaseHolds,
+    noResult,
+  ),
+  recordReward: contract(
+    'recordReward' satisfies MemberOperation,
+    memberCommandInputs.recordReward,
+    noResult,
+  ),
+};
+
+/** Calls an activity by its contract and parses its result (use with `yield*`). */
+export function* callActivity<I extends z.ZodType, O extends z.ZodType>(
+  context: OrchestrationContext,
+  c: DurableContract<I, O>,
+  input: z.input<I>,
+  retry?: RetryOptions,
+): Generator<Task, z.output<O>, unknown> {
+  const task = retry
+    ? context.df.callActivityWithRetry(c.name, retry, input)
+    : input === undefined
+      ? context.df.callActivity(c.name)
+      : context.df.callActivity(c.name, input);
+  return c.output.parse(yield task);
+}
+
+/** Calls an operation of the member entity by its contract and parses its result (use with `yield*`). */
+export function* callMember<I extends z.ZodType, O extends z.ZodType>(
+  context: OrchestrationContext,
+  memberId: string,
+  c: DurableContract<I, O>,
+  input: z.input<I>,
+): Generator<Task, z.output<O>, unknown> {
+  return c.output.parse(yield context.df.callEntity(new df.EntityId(MEMBER_ENTITY, memberId), c.name, input));
+}
+
+/** Signals an operation of the member entity by its contract (one-way: no result). */
+export function signalMember<I extends z.ZodType, O extends z.ZodType>(
+  context: OrchestrationContext,
+  memberId: string,
+  c: DurableContract<I, O>,
+  input: z.input<I>,
+): void {
+  context.df.signalEntity(new df.EntityId(MEMBER_ENTITY, memberId), c.name, input);
+}
