@@ -2,12 +2,10 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { rewardFrom, type DecisionRecord, type IssueOutcome, type RewardRecord } from '../domain';
 import { MEMBER_CAMPAIGN_V1_ORCHESTRATOR } from '../durableNames';
+import { callActivity, callMember, signalMember } from './durableCalls';
 import {
   ACTIVITY_CONTRACTS as ACTIVITY,
-  callActivity,
-  callMember,
   MEMBER_CONTRACTS as MEMBER,
-  signalMember,
   type AlertInput,
   type IssuePointsInput,
   type RecordDecisionInput,

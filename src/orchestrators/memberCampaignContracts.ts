@@ -1,5 +1,3 @@
-import type { OrchestrationContext, RetryOptions, Task } from 'durable-functions';
-import * as df from 'durable-functions';
 import { z } from 'zod';
 import {
   asCents,
@@ -13,28 +11,18 @@ import {
   type IssueOutcome,
   type RewardRecord,
 } from '../domain';
-import { ACTIVITIES, MEMBER_ENTITY, type MemberOperation } from '../durableNames';
+import { ACTIVITIES, type MemberOperation } from '../durableNames';
 import { watermarkResultSchema } from '../feed/durable';
+import { contract, noResult } from './durableCalls';
 
 /**
  * One contract per durable function the member orchestration calls (issue 10.2): its name, its input
  * schema and its output schema, types by `z.infer`. The activities parse their input with the contract
- * (src/functions/campaignActivities.ts); the orchestration calls through `callActivity` / `callEntity`,
- * which parse the result, so a payload written by another version is validated like any boundary.
- * Durable instants are kept as sent (not normalised), so replayed inputs are byte-identical.
+ * (src/functions/campaignActivities.ts); the orchestration calls through `callActivity` / `callMember`
+ * (src/orchestrators/durableCalls.ts), which parse the result, so a payload written by another version is
+ * validated like any boundary. Durable instants are kept as sent (not normalised), so replayed inputs are
+ * byte-identical.
  */
-export interface DurableContract<I extends z.ZodType, O extends z.ZodType> {
-  name: string;
-  input: I;
-  output: O;
-}
-
-const contract = <I extends z.ZodType, O extends z.ZodType>(
-  name: string,
-  input: I,
-  output: O,
-): DurableContract<I, O> => ({ name, input, output });
-
 const instant = z.iso.datetime({ offset: true });
 const id = z.string().min(1);
 
@@ -106,9 +94,6 @@ export const decideResultSchema = z.union([
 ]);
 export type DecideResult = z.infer<typeof decideResultSchema>;
 
-/** An activity or entity operation without a result (its return value, if any, is not read). */
-const noResult = z.unknown().transform(() => undefined);
-
 export const ACTIVITY_CONTRACTS = {
   readWatermark: contract(ACTIVITIES.readWatermark, z.undefined(), watermarkResultSchema),
   recordDecision: contract(
@@ -136,38 +121,3 @@ export const MEMBER_CONTRACTS = {
     noResult,
   ),
 };
-
-/** Calls an activity by its contract and parses its result (use with `yield*`). */
-export function* callActivity<I extends z.ZodType, O extends z.ZodType>(
-  context: OrchestrationContext,
-  c: DurableContract<I, O>,
-  input: z.input<I>,
-  retry?: RetryOptions,
-): Generator<Task, z.output<O>, unknown> {
-  const task = retry
-    ? context.df.callActivityWithRetry(c.name, retry, input)
-    : input === undefined
-      ? context.df.callActivity(c.name)
-      : context.df.callActivity(c.name, input);
-  return c.output.parse(yield task);
-}
-
-/** Calls an operation of the member entity by its contract and parses its result (use with `yield*`). */
-export function* callMember<I extends z.ZodType, O extends z.ZodType>(
-  context: OrchestrationContext,
-  memberId: string,
-  c: DurableContract<I, O>,
-  input: z.input<I>,
-): Generator<Task, z.output<O>, unknown> {
-  return c.output.parse(yield context.df.callEntity(new df.EntityId(MEMBER_ENTITY, memberId), c.name, input));
-}
-
-/** Signals an operation of the member entity by its contract (one-way: no result). */
-export function signalMember<I extends z.ZodType, O extends z.ZodType>(
-  context: OrchestrationContext,
-  memberId: string,
-  c: DurableContract<I, O>,
-  input: z.input<I>,
-): void {
-  context.df.signalEntity(new df.EntityId(MEMBER_ENTITY, memberId), c.name, input);
-}

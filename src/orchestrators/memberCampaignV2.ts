@@ -2,13 +2,11 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, TimerTask } from 'durable-functions';
 import { rewardFrom, type DecisionRecord, type IssueOutcome, type RewardRecord } from '../domain';
 import { MEMBER_CAMPAIGN_ORCHESTRATOR, RECHECK_EVENT } from '../durableNames';
+import { callActivity, callMember, signalMember } from './durableCalls';
 import { POINTS_RETRY } from './memberCampaign';
 import {
   ACTIVITY_CONTRACTS as ACTIVITY,
-  callActivity,
-  callMember,
   MEMBER_CONTRACTS as MEMBER,
-  signalMember,
   type AlertInput,
   type IssuePointsInput,
   type RecordDecisionInput,

@@ -2,17 +2,26 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { z } from 'zod';
 import { NOTIFY_DISPATCH_ORCHESTRATOR, NOTIFY_DRAIN_ACTIVITY } from '../durableNames';
+import { callActivity, contract } from './durableCalls';
 
 export const notifyDrainInputSchema = z.object({ shard: z.string().regex(/^shard-\d{2}$/) });
 export type NotifyDrainInput = z.infer<typeof notifyDrainInputSchema>;
 
-export interface DrainReport {
-  shard: string;
+export const drainReportSchema = z.object({
+  shard: z.string(),
   /** Members the shard's index named when the pass read it (including those beyond this pass). */
-  members: number;
-  published: number;
-  failed: number;
-}
+  members: z.number().int().nonnegative(),
+  published: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+export type DrainReport = z.infer<typeof drainReportSchema>;
+
+/** The activity `notifyDrainShard`: one pass over the shard (src/functions/notifyDispatcher.ts). */
+export const NOTIFY_DRAIN_CONTRACT = contract(
+  NOTIFY_DRAIN_ACTIVITY,
+  notifyDrainInputSchema,
+  drainReportSchema,
+);
 
 /**
  * Lets the signals that woke the dispatch reach the member entity and the shard first (a wake is sent
@@ -40,7 +49,7 @@ export const notifyDispatch: OrchestrationHandler = function* (context: Orchestr
   for (let pass = 1; ; pass++) {
     const wait = Math.min(NOTIFY_SETTLE_MS * 2 ** stalls, NOTIFY_MAX_BACKOFF_MS);
     yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + wait));
-    const report = (yield context.df.callActivity(NOTIFY_DRAIN_ACTIVITY, input)) as DrainReport;
+    const report = yield* callActivity(context, NOTIFY_DRAIN_CONTRACT, input);
     published += report.published;
     if (report.members === 0) return { passes: pass, published };
     stalls = report.published === 0 && report.failed > 0 ? stalls + 1 : 0;
