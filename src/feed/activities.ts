@@ -1,10 +1,7 @@
 import { applyChunk } from './applyChunk';
 import { completeRun, stopRun } from './completeRun';
 import {
-  chunkJobSchema,
-  completeJobSchema,
-  stopJobSchema,
-  verifyJobSchema,
+  FEED_CONTRACTS,
   type ChunkResult,
   type CompleteResult,
   type StopResult,
@@ -49,13 +46,13 @@ export function createFeedActivities(
   cache = new CohortCache(),
 ): FeedActivities {
   return {
-    verify: (input, log) => verifyRun(deps, verifyJobSchema.parse(input), log),
+    verify: (input, log) => verifyRun(deps, FEED_CONTRACTS.verify.input.parse(input), log),
     applyChunk: async (input, log) => {
-      const job = chunkJobSchema.parse(input);
+      const job = FEED_CONTRACTS.applyChunk.input.parse(input);
       return applyChunk(deps, await cache.get(job.runId, () => loadCohort(deps, campaignId)), job, log);
     },
-    complete: (input, log) => completeRun(deps, completeJobSchema.parse(input), log),
-    stop: (input, log) => stopRun(deps, stopJobSchema.parse(input), log),
+    complete: (input, log) => completeRun(deps, FEED_CONTRACTS.complete.input.parse(input), log),
+    stop: (input, log) => stopRun(deps, FEED_CONTRACTS.stop.input.parse(input), log),
     getWatermark: async () => ({ watermark: await deps.runs.readWatermark() }),
   };
 }

@@ -1,11 +1,19 @@
 import { z } from 'zod';
+import {
+  FEED_APPLY_CHUNK_ACTIVITY,
+  FEED_COMPLETE_ACTIVITY,
+  FEED_GET_WATERMARK_ACTIVITY,
+  FEED_STOP_ACTIVITY,
+  FEED_VERIFY_ACTIVITY,
+} from '../durableNames';
+import { contract } from '../orchestrators/durableCalls';
 
 /**
  * The feed's durable contracts, one place (issue 10.2): the zod schema of every durable payload
  * (orchestration input, activity inputs and results) and its type by `z.infer`. History is JSON written by
  * another process version, so it is validated like any other boundary: the activities parse their inputs
  * (src/feed/activities.ts), the orchestration parses every result (src/orchestrators/feedIngestion.ts).
- * The names are in src/durableNames.ts.
+ * `FEED_CONTRACTS` pairs each activity's name (src/durableNames.ts) with its schemas.
  */
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const positiveInt = z.number().int().positive();
@@ -129,3 +137,12 @@ export type StopResult = z.infer<typeof stopResultSchema>;
 
 export const watermarkResultSchema = z.object({ watermark: localDate.nullable() });
 export type WatermarkResult = z.infer<typeof watermarkResultSchema>;
+
+/** Each feed activity's contract: its name, input schema and result schema. */
+export const FEED_CONTRACTS = {
+  verify: contract(FEED_VERIFY_ACTIVITY, verifyJobSchema, verifyResultSchema),
+  applyChunk: contract(FEED_APPLY_CHUNK_ACTIVITY, chunkJobSchema, chunkResultSchema),
+  complete: contract(FEED_COMPLETE_ACTIVITY, completeJobSchema, completeResultSchema),
+  stop: contract(FEED_STOP_ACTIVITY, stopJobSchema, stopResultSchema),
+  getWatermark: contract(FEED_GET_WATERMARK_ACTIVITY, z.unknown(), watermarkResultSchema),
+};

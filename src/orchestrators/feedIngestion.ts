@@ -1,19 +1,7 @@
 import type { OrchestrationContext, OrchestrationHandler, RetryOptions, Task } from 'durable-functions';
 import * as df from 'durable-functions';
-import {
-  chunkResultSchema,
-  completeResultSchema,
-  feedOrchestrationInputSchema,
-  stopResultSchema,
-  verifyResultSchema,
-  type ChunkResult,
-} from '../feed/durable';
-import {
-  FEED_APPLY_CHUNK_ACTIVITY,
-  FEED_COMPLETE_ACTIVITY,
-  FEED_STOP_ACTIVITY,
-  FEED_VERIFY_ACTIVITY,
-} from '../durableNames';
+import { FEED_CONTRACTS as FEED, feedOrchestrationInputSchema, type ChunkResult } from '../feed/durable';
+import { callActivity } from './durableCalls';
 import { progressLine } from '../feed/progress';
 
 /** Transient faults (storage, Cosmos) retry with backoff; file problems are returned values, never thrown. */
@@ -31,9 +19,7 @@ const RETRY: RetryOptions = Object.assign(new df.RetryOptions(5_000, 5), {
 export const feedIngestion: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = feedOrchestrationInputSchema.parse(context.df.getInput());
   const { manifest } = input;
-  const verified = verifyResultSchema.parse(
-    yield context.df.callActivityWithRetry(FEED_VERIFY_ACTIVITY, RETRY, input),
-  );
+  const verified = yield* callActivity(context, FEED.verify, input, RETRY);
   if (verified.kind !== 'VERIFIED') return verified;
 
   const { runId, chunks, data } = verified;
@@ -44,7 +30,7 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
   let rowsDone = chunks.filter((c) => verified.done.includes(c.index)).reduce((n, c) => n + c.rows, 0);
   for (let i = 0; i < pending.length; i += input.parallelism) {
     const batch: Task[] = pending.slice(i, i + input.parallelism).map((chunk) =>
-      context.df.callActivityWithRetry(FEED_APPLY_CHUNK_ACTIVITY, RETRY, {
+      context.df.callActivityWithRetry(FEED.applyChunk.name, RETRY, {
         runId,
         businessDate: manifest.businessDate,
         version: manifest.version,
@@ -56,7 +42,7 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
       }),
     );
     const results: ChunkResult[] = (yield context.df.Task.all(batch)).map((r: unknown) =>
-      chunkResultSchema.parse(r),
+      FEED.applyChunk.output.parse(r),
     );
     const stop = results.find((r) => r.kind === 'SUPERSEDED' || r.kind === 'DATA_CHANGED');
     if (stop) {
@@ -68,9 +54,7 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
               detail: `the verified data blob changed before chunk ${stop.index} was read`,
             };
       const stopJob = { runId, businessDate: manifest.businessDate, reason };
-      return stopResultSchema.parse(
-        yield context.df.callActivityWithRetry(FEED_STOP_ACTIVITY, RETRY, stopJob),
-      );
+      return yield* callActivity(context, FEED.stop, stopJob, RETRY);
     }
     wallMs += Math.max(0, ...results.map((r) => ('wallMs' in r ? (r.wallMs ?? 0) : 0)));
     rowsDone += results.reduce((n, r) => n + (r.kind === 'APPLIED' || r.kind === 'SKIPPED' ? r.rows : 0), 0);
@@ -91,7 +75,5 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
     chunkCount: chunks.length,
     feedStartDate: input.feedStartDate,
   };
-  return completeResultSchema.parse(
-    yield context.df.callActivityWithRetry(FEED_COMPLETE_ACTIVITY, RETRY, completeJob),
-  );
+  return yield* callActivity(context, FEED.complete, completeJob, RETRY);
 };

@@ -1,5 +1,8 @@
 import { decideMember, EMPTY_STATE, type MemberCommand } from '../../src/domain';
+import * as names from '../../src/durableNames';
 import { ACTIVITIES, MEMBER_OPERATIONS } from '../../src/durableNames';
+import { FEED_CONTRACTS } from '../../src/feed/durable';
+import { NOTIFY_DRAIN_CONTRACT } from '../../src/orchestrators/notifyDispatch';
 import { ACTIVITY_CONTRACTS, MEMBER_CONTRACTS } from '../../src/orchestrators/memberCampaignContracts';
 import { fed, ledgerFor, obs } from '../support/domainBuilders';
 
@@ -79,5 +82,24 @@ describe('member campaign contracts', () => {
     expect(
       ACTIVITY_CONTRACTS.raiseAlert.input.safeParse({ kind: 'OTHER', memberId: 'M-1', detail: '' }).success,
     ).toBe(false);
+  });
+});
+
+describe('feed and notification contracts', () => {
+  it('name the registered activities', () => {
+    expect(Object.values(FEED_CONTRACTS).map((c) => c.name)).toEqual([
+      names.FEED_VERIFY_ACTIVITY,
+      names.FEED_APPLY_CHUNK_ACTIVITY,
+      names.FEED_COMPLETE_ACTIVITY,
+      names.FEED_STOP_ACTIVITY,
+      names.FEED_GET_WATERMARK_ACTIVITY,
+    ]);
+    expect(NOTIFY_DRAIN_CONTRACT.name).toBe(names.NOTIFY_DRAIN_ACTIVITY);
+  });
+
+  it('refuse a malformed result: a chunk result of unknown kind, a drain report without counts', () => {
+    expect(FEED_CONTRACTS.applyChunk.output.safeParse({ kind: 'DONE', index: 0 }).success).toBe(false);
+    expect(NOTIFY_DRAIN_CONTRACT.output.safeParse({ shard: 'shard-00' }).success).toBe(false);
+    expect(NOTIFY_DRAIN_CONTRACT.input.safeParse({ shard: 'shard-1' }).success).toBe(false);
   });
 });
