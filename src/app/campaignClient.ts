@@ -51,6 +51,19 @@ export interface CampaignClient {
 
 const ACTIVE = new Set(['Running', 'Pending', 'ContinuedAsNew']);
 
+/** Running, or about to: starting another would race it. */
+export function isActive(runtimeStatus: string): boolean {
+  return ACTIVE.has(runtimeStatus);
+}
+
+const WAITING_PHASES = new Set(['WAITING_FOR_SETTLEMENT', 'HELD_FOR_REVIEW']);
+
+/** A member campaign's custom status says its decision waits (a `recheck` makes it ask again). */
+export function isWaitingPhase(customStatus: unknown): boolean {
+  const phase = (customStatus as { phase?: unknown } | null)?.phase;
+  return typeof phase === 'string' && WAITING_PHASES.has(phase);
+}
+
 export function campaignClient(client: DurableClient): CampaignClient {
   const memberId = (id: string) => new df.EntityId(MEMBER_ENTITY, id);
   const status = async (instanceId: string): Promise<InstanceStatus | null> => {

@@ -139,6 +139,23 @@ describe.each(implementations)('%s repositories', (_name, make) => {
     });
   });
 
+  describe('members: recent enrolments (the sweep)', () => {
+    it('lists undecided members enrolled since an instant, in (enrolledAt, memberId) order, paged', async () => {
+      await repos.members.create(anEnrolment('B', { enrolledAt: '2026-11-02T02:00:00.000Z' }));
+      await repos.members.create(anEnrolment('A', { enrolledAt: '2026-11-02T02:00:00.000Z' }));
+      await repos.members.create(anEnrolment('C', { enrolledAt: '2026-11-02T03:00:00.000Z' }));
+      await repos.members.create(anEnrolment('OLD', { enrolledAt: '2026-11-01T01:00:00.000Z' }));
+      await repos.members.create(anEnrolment('DONE', { enrolledAt: '2026-11-02T04:00:00.000Z' }));
+      await repos.members.markDecided(CAMPAIGN, 'DONE', '2026-12-08T00:00:00.000Z');
+
+      const since = '2026-11-02T13:00:00+11:00'; // 02:00Z
+      const first = await repos.members.listEnrolledSince(CAMPAIGN, since, 2);
+      expect(first.map((r) => r.memberId)).toEqual(['A', 'B']);
+      const rest = await repos.members.listEnrolledSince(CAMPAIGN, since, 2, first.at(-1));
+      expect(rest).toEqual([{ memberId: 'C', enrolledAt: '2026-11-02T03:00:00.000Z' }]);
+    });
+  });
+
   describe('memberStates', () => {
     const write = (memberId: string, patch: Partial<MemberStateWrite> = {}): MemberStateWrite => ({
       memberId,

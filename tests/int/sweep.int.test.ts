@@ -1,6 +1,7 @@
 import { instanceIdOf } from '../../src/app/enrolments';
 import { createEnrolment } from '../../src/domain';
-import { sweep } from '../../src/functions/sweep';
+import type { MemberStateWrite } from '../../src/adapters/ports';
+import { sweep, SWEEP_CONCURRENCY } from '../../src/functions/sweep';
 import { testApp, type TestApp } from '../support/fakeCampaignClient';
 
 // The sweep timer (SPEC §6) against in-memory repositories and the fake durable client: it must drive
@@ -18,9 +19,11 @@ let alerts: string[];
 beforeEach(() => {
   app = testApp({ now: AFTER_EVALUATION });
   alerts = [];
+  watermark = '2026-12-29';
 });
 
-const run = () => sweep(app, (line) => alerts.push(line));
+let watermark: string | null = null;
+const run = () => sweep({ ...app, readWatermark: async () => watermark }, (line) => alerts.push(line));
 const instance = (memberId: string) => instanceIdOf({ campaignId: CAMPAIGN, memberId });
 
 async function enrol(memberId: string, enrolledAt = ENROLLED_AT) {
@@ -54,7 +57,7 @@ describe('sweep', () => {
     const report = await run();
 
     // Then both are driven again, from their own enrolment snapshot
-    expect(report).toEqual({ due: 2, stuck: 0, started: 2, alerts: 0, failed: 0 });
+    expect(report).toMatchObject({ due: 2, stuck: 0, started: 2, alerts: 0, failed: 0, skipped: 0 });
     expect(app.client.ensureCalls).toEqual([
       { instanceId: instance('M-1'), restartIfIdle: true, action: 'RESTARTED' },
       { instanceId: instance('M-2'), restartIfIdle: true, action: 'STARTED' },
@@ -100,7 +103,7 @@ describe('sweep', () => {
     const report = await run();
 
     // Then nobody is due and nothing is started
-    expect(report).toEqual({ due: 0, stuck: 0, started: 0, alerts: 0, failed: 0 });
+    expect(report).toMatchObject({ due: 0, stuck: 0, started: 0, alerts: 0, failed: 0 });
     expect(app.client.ensureCalls).toEqual([]);
   });
 
@@ -113,7 +116,7 @@ describe('sweep', () => {
     const report = await run();
 
     // Then issuance is driven again, and ops are not yet alerted
-    expect(report).toEqual({ due: 0, stuck: 1, started: 1, alerts: 0, failed: 0 });
+    expect(report).toMatchObject({ due: 0, stuck: 1, started: 1, alerts: 0, failed: 0 });
     expect(app.client.ensureCalls.map((c) => c.action)).toEqual(['RESTARTED']);
     expect(alerts).toEqual([]);
   });
@@ -133,7 +136,7 @@ describe('sweep', () => {
     const report = await run();
 
     // Then it is restarted and ops are alerted with what they need to act
-    expect(report).toEqual({ due: 0, stuck: 1, started: 1, alerts: 1, failed: 0 });
+    expect(report).toMatchObject({ due: 0, stuck: 1, started: 1, alerts: 1, failed: 0 });
     expect(alerts).toEqual([`OPS_ALERT REWARD_STUCK memberId=M-1 decidedAt=${decidedAt} attempts=2`]);
   });
 
@@ -184,7 +187,7 @@ describe('sweep', () => {
     const report = await run();
 
     // Then there is nothing to do
-    expect(report).toEqual({ due: 0, stuck: 0, started: 0, alerts: 0, failed: 0 });
+    expect(report).toMatchObject({ due: 0, stuck: 0, started: 0, alerts: 0, failed: 0 });
     expect(app.client.ensureCalls).toEqual([]);
   });
 
@@ -240,8 +243,122 @@ describe('sweep', () => {
 
     // Then the second run finds the first one's instance running and starts nothing
     expect(first.started).toBe(1);
-    expect(second).toEqual({ due: 1, stuck: 0, started: 0, alerts: 0, failed: 0 });
+    expect(second).toMatchObject({ due: 1, stuck: 0, started: 0, alerts: 0, failed: 0 });
     expect(app.client.starts).toHaveLength(1);
-    expect(app.client.ensureCalls.map((c) => c.action)).toEqual(['RESTARTED', 'RUNNING']);
+    expect(app.client.ensureCalls.map((c) => c.action)).toEqual(['RESTARTED']);
+  });
+
+  describe('at scale (issue 13.4)', () => {
+    /** The member's projection as the entity would show it while its decision waits. */
+    const waits = async (
+      memberId: string,
+      waitingFor: 'WATERMARK_BEHIND' | 'QUARANTINE_HOLD' | null,
+      patch: Partial<MemberStateWrite> = {},
+    ) =>
+      app.repos.memberStates.put({
+        memberId,
+        campaignId: CAMPAIGN,
+        state: waitingFor === 'QUARANTINE_HOLD' ? 'NEEDS_REVIEW' : 'PENDING_REWARD',
+        atRisk: false,
+        held: waitingFor === 'QUARANTINE_HOLD',
+        decision: null,
+        rewardStatus: null,
+        enrolledOn: '2026-11-25',
+        lastGraceDate: '2026-12-30',
+        waitingFor,
+        waitingSince: waitingFor ? EVALUATION_AT : null,
+        version: 4,
+        updatedAt: EVALUATION_AT,
+        ...patch,
+      });
+    const waitingStatus = (phase = 'WAITING_FOR_SETTLEMENT') => ({ phase, memberId: 'x' });
+
+    it('skips members shown waiting for a reason that still holds: status calls for at most 1% of them', async () => {
+      // Given 300 members waiting for the watermark (behind their last grace date) and 300 held for review
+      for (let i = 0; i < 600; i += 1) {
+        const memberId = `M-W${String(i).padStart(3, '0')}`;
+        await enrol(memberId);
+        await waits(memberId, i < 300 ? 'WATERMARK_BEHIND' : 'QUARANTINE_HOLD');
+        app.client.setStatus(instance(memberId), 'Running', waitingStatus());
+      }
+
+      // When the sweep runs on the decision night, the watermark a day behind
+      const report = await run();
+
+      // Then it looks at none of them
+      expect(report).toMatchObject({ due: 600, skipped: 600, started: 0, woken: 0, failed: 0 });
+      expect(app.client.statusCalls).toBeLessThanOrEqual(6);
+      expect(report.statusCalls).toBe(app.client.statusCalls);
+    });
+
+    it('wakes a running member whose wait lost its reason (a missed wake-up), leaves the rest', async () => {
+      // Given members past evaluation: one waiting for a watermark that now covers its last grace date,
+      // one shown held whose hold is gone, one waiting for a later date, and one not shown waiting whose
+      // instance is issuing points
+      for (const id of ['M-COVERED', 'M-RELEASED', 'M-BEHIND', 'M-ISSUING']) await enrol(id);
+      await waits('M-COVERED', 'WATERMARK_BEHIND');
+      await waits('M-RELEASED', 'QUARANTINE_HOLD', { held: false });
+      await waits('M-BEHIND', 'WATERMARK_BEHIND', { lastGraceDate: '2026-12-31' });
+      await waits('M-ISSUING', null);
+      app.client.setStatus(instance('M-COVERED'), 'Running', waitingStatus());
+      app.client.setStatus(instance('M-RELEASED'), 'Running', waitingStatus('HELD_FOR_REVIEW'));
+      app.client.setStatus(instance('M-BEHIND'), 'Running', waitingStatus());
+      app.client.setStatus(instance('M-ISSUING'), 'Running', { phase: 'ISSUING_POINTS' });
+      watermark = '2026-12-30';
+
+      // When the sweep runs
+      const report = await run();
+
+      // Then the two whose wait lost its reason are woken, the one still behind is skipped, and the
+      // one issuing points is looked at and left alone
+      expect(app.client.wakeUps.map((w) => [w.instanceId, w.event.by]).sort()).toEqual([
+        [instance('M-COVERED'), 'SWEEP'],
+        [instance('M-RELEASED'), 'SWEEP'],
+      ]);
+      expect(report).toMatchObject({ due: 4, skipped: 1, woken: 2, started: 0, statusCalls: 3 });
+    });
+
+    it('starts the missing orchestration of a recent enrolment, long before evaluationAt', async () => {
+      // Given, a day after a cohort enrolled: a member whose orchestration never started (no projection:
+      // its entity was never enrolled), one enrolled normally, and one enrolled weeks ago
+      app.clock.set('2026-11-25T22:00:00.000Z');
+      await enrol('M-LOST', '2026-11-25T09:00:00.000Z');
+      await enrol('M-FINE', '2026-11-25T09:00:00.000Z');
+      await waits('M-FINE', null);
+      app.client.setStatus(instance('M-FINE'), 'Running', { phase: 'WAITING_FOR_WINDOW' });
+      await enrol('M-OLD', '2026-11-01T09:00:00.000Z');
+
+      // When the sweep runs
+      const report = await run();
+
+      // Then only the lost one is looked for, and started
+      expect(report).toMatchObject({ due: 0, recent: 1, started: 1, statusCalls: 1 });
+      expect(app.client.ensureCalls).toEqual([
+        { instanceId: instance('M-LOST'), restartIfIdle: true, action: 'STARTED' },
+      ]);
+    });
+
+    it('drives at most SWEEP_CONCURRENCY members at a time', async () => {
+      // Given 100 due members with no projection, whose status calls take a while
+      for (let i = 0; i < 100; i += 1) await enrol(`M-${i}`);
+      let inFlight = 0;
+      let most = 0;
+      const status = app.client.status.bind(app.client);
+      app.client.status = async (instanceId) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        inFlight -= 1;
+        return status(instanceId);
+      };
+
+      // When the sweep runs
+      const report = await run();
+
+      // Then all are started, never more than the bound in flight, and more than one at a time
+      expect(report.started).toBe(100);
+      expect(most).toBeLessThanOrEqual(SWEEP_CONCURRENCY);
+      expect(most).toBeGreaterThan(1);
+    });
   });
 });

@@ -23,11 +23,13 @@ var containers = [
     // listIdsByCampaign; listDueForEvaluation: campaignId = @c AND window.evaluationAt <= @now
     //   AND NOT IS_DEFINED(decidedAt) AND (keyset after) ORDER BY window.evaluationAt, memberId;
     // the cohort snapshot's shards (cohortSnapshot.ts): cohortOf = @c, and the enrolments not yet in it:
-    //   campaignId = @c AND cohortPending = true; a shard's members (thousands of keys) are never indexed
-    includedPaths: ['/campaignId/?', '/window/evaluationAt/?', '/decidedAt/?', '/memberId/?', '/cohortPending/?', '/cohortOf/?']
+    //   campaignId = @c AND cohortPending = true; a shard's members (thousands of keys) are never indexed;
+    // listEnrolledSince (the sweep): the same as listDueForEvaluation over enrolledAt
+    includedPaths: ['/campaignId/?', '/window/evaluationAt/?', '/enrolledAt/?', '/decidedAt/?', '/memberId/?', '/cohortPending/?', '/cohortOf/?']
     compositeIndexes: [
       [{ path: '/campaignId', order: 'ascending' }, { path: '/window/evaluationAt', order: 'ascending' }]
       [{ path: '/window/evaluationAt', order: 'ascending' }, { path: '/memberId', order: 'ascending' }]
+      [{ path: '/enrolledAt', order: 'ascending' }, { path: '/memberId', order: 'ascending' }]
     ]
   }
   {
@@ -92,8 +94,9 @@ var containers = [
     partitionKey: '/memberId'
     uniqueKeys: []
     // One projection per member, written on each state change; the funnel: campaignId = @c with SUMs
-    // over state, atRisk, held and rewardStatus (memberStateRepository.ts COUNTS_QUERY)
-    includedPaths: ['/campaignId/?', '/state/?', '/atRisk/?', '/held/?', '/rewardStatus/?']
+    // over state, atRisk, held and rewardStatus (memberStateRepository.ts COUNTS_QUERY); the wake-ups:
+    // decision = null AND lastGraceDate range AND waitingFor (WATERMARK_WAKES_QUERY); getMany: memberId
+    includedPaths: ['/campaignId/?', '/state/?', '/atRisk/?', '/held/?', '/rewardStatus/?', '/decision/?', '/lastGraceDate/?', '/waitingFor/?', '/memberId/?']
     compositeIndexes: []
   }
 ]

@@ -23,7 +23,12 @@ export const CONTAINER_DEFINITIONS: readonly ContainerDefinition[] = [
     id: CONTAINERS.members,
     partitionKey: { paths: ['/memberId'] },
     uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/campaignId'] }] },
-    indexingPolicy: composite('/window/evaluationAt', '/memberId'),
+    indexingPolicy: {
+      compositeIndexes: [
+        ...composite('/window/evaluationAt', '/memberId').compositeIndexes,
+        ...composite('/enrolledAt', '/memberId').compositeIndexes,
+      ],
+    },
   },
   { id: CONTAINERS.ledger, partitionKey: { paths: ['/memberId'] } },
   {

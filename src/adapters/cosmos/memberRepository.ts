@@ -1,7 +1,12 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
 import { memberCampaignId } from '../documents/common';
-import { parseStoredEnrolment, type DueMember, type StoredEnrolment } from '../documents/member';
+import {
+  parseStoredEnrolment,
+  type DueMember,
+  type RecentEnrolment,
+  type StoredEnrolment,
+} from '../documents/member';
 import type { MemberRepository } from '../ports';
 import { completeCohortEntry, type CohortWriter } from './cohortSnapshot';
 import { createDoc, queryAll, readDoc, replaceDoc } from './documents';
@@ -13,6 +18,7 @@ const storedSchema = z.unknown().transform((value) => ({
   cohortPending: z.object({ cohortPending: z.boolean().optional() }).parse(value).cohortPending === true,
 }));
 const dueSchema = z.object({ memberId: z.string(), evaluationAt: z.string() });
+const recentSchema = z.object({ memberId: z.string(), enrolledAt: z.string() });
 
 /**
  * Enrolments in `members`. Creation is idempotent through the deterministic id and the unique key. It
@@ -90,6 +96,23 @@ export function cosmosMemberRepository(container: Container, writer: CohortWrite
           { name: '@m', value: after?.memberId ?? '' },
         ],
         dueSchema,
+      ),
+
+    listEnrolledSince: (campaignId, sinceIso, limit = 100, after?: RecentEnrolment) =>
+      queryAll(
+        container,
+        'SELECT TOP @n c.memberId, c.enrolledAt FROM c WHERE c.campaignId = @c ' +
+          'AND c.enrolledAt >= @since AND NOT IS_DEFINED(c.decidedAt) ' +
+          'AND (c.enrolledAt > @a OR (c.enrolledAt = @a AND c.memberId > @m)) ' +
+          'ORDER BY c.enrolledAt, c.memberId',
+        [
+          { name: '@n', value: limit },
+          { name: '@c', value: campaignId },
+          { name: '@since', value: new Date(sinceIso).toISOString() },
+          { name: '@a', value: after ? new Date(after.enrolledAt).toISOString() : '' },
+          { name: '@m', value: after?.memberId ?? '' },
+        ],
+        recentSchema,
       ),
 
     async markDecided(campaignId, memberId, decidedAt) {

@@ -39,6 +39,16 @@ export function memoryMemberRepository(): MemberRepository & { all(): StoredEnro
         .sort((a, b) => key(a).localeCompare(key(b)))
         .slice(0, limit);
     },
+    async listEnrolledSince(campaignId, sinceIso, limit = 100, after) {
+      const since = new Date(sinceIso).toISOString();
+      const key = (d: { enrolledAt: string; memberId: string }) => `${d.enrolledAt}|${d.memberId}`;
+      return [...docs.values()]
+        .filter((d) => d.campaignId === campaignId && d.enrolledAt >= since && !d.decidedAt)
+        .map((d) => ({ memberId: d.memberId, enrolledAt: d.enrolledAt }))
+        .filter((d) => !after || key(d) > key(after))
+        .sort((a, b) => key(a).localeCompare(key(b)))
+        .slice(0, limit);
+    },
     async markDecided(campaignId, memberId, decidedAt) {
       const id = memberCampaignId(campaignId, memberId);
       const doc = docs.get(id);

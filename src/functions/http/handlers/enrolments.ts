@@ -17,8 +17,8 @@ const enrolmentBody = z.object({
 
 /**
  * POST /api/enrolments (role `enrolment`): idempotent. The enrolment is stored first (the real-time
- * stream and the feed look members up there), then the entity is enrolled and the campaign started;
- * a retry after a crash in between completes the missing steps.
+ * stream and the feed look members up there), then the campaign is started and the entity enrolled;
+ * a retry after a crash in between completes the missing steps (and the sweep does for recent ones).
  */
 export async function enrol(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
   const caller = requireRole(request, 'enrolment');
@@ -42,12 +42,14 @@ export async function enrol(request: HttpRequest, deps: HttpDeps): Promise<HttpR
     if (!existing) return problem(422, candidate.code, candidate.detail);
     enrolment = existing;
   }
+  // The campaign first: a member entity enrolled (and so a memberStates document) then means its
+  // orchestration was started, which is how the sweep finds a recent enrolment whose start was lost.
+  await deps.client.ensureCampaign(enrolment);
   await deps.client.signalMember(enrolment.memberId, 'enrol', {
     enrolment: withoutDecision(enrolment),
     at: receivedAt,
   });
   await wakeNotifyFor(deps.client, [enrolment.memberId]); // enrolment replays signals that came first
-  await deps.client.ensureCampaign(enrolment);
   return json(created ? 201 : 200, enrolmentBodyOf(enrolment));
 }
 
