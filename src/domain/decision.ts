@@ -26,7 +26,7 @@ export function decide(ledger: MemberLedger, nowIso: string, watermark: LocalDat
       detail: `evaluation is at ${window.evaluationAt}`,
     };
   }
-  if (watermark === null || watermark < window.lastGraceDate) {
+  if (!watermarkCovers(window.lastGraceDate, watermark)) {
     return {
       kind: 'NOT_YET',
       reason: 'WATERMARK_BEHIND',
@@ -55,6 +55,14 @@ export function decide(ledger: MemberLedger, nowIso: string, watermark: LocalDat
     watermark,
   };
   return { kind: 'DECIDED', decision, alreadyRecorded: false };
+}
+
+/** SPEC §2: the decision waits until the settlement watermark reaches the last grace date. */
+export function watermarkCovers(
+  lastGraceDate: LocalDate,
+  watermark: LocalDate | null,
+): watermark is LocalDate {
+  return watermark !== null && watermark >= lastGraceDate;
 }
 
 /**

@@ -1,6 +1,13 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, TimerTask } from 'durable-functions';
-import { rewardFrom, type DecisionRecord, type IssueOutcome, type RewardRecord } from '../domain';
+import {
+  rewardFrom,
+  watermarkCovers,
+  type DecisionCheck,
+  type DecisionRecord,
+  type IssueOutcome,
+  type RewardRecord,
+} from '../domain';
 import { MEMBER_CAMPAIGN_ORCHESTRATOR, RECHECK_EVENT } from '../durableNames';
 import { callActivity, callMember, signalMember } from './durableCalls';
 import { POINTS_RETRY } from './memberCampaign';
@@ -15,6 +22,8 @@ import { memberCampaignInputSchema, recheckEventSchema, type CampaignPhase } fro
 
 /** Wake-ups per execution before continueAsNew keeps the history small (each is a handful of events). */
 export const MAX_WAKES_PER_EXECUTION = 48;
+
+type NotYetCheck = Extract<DecisionCheck, { kind: 'NOT_YET' }>;
 
 /**
  * v2 of one member's campaign (`memberCampaign:{campaignId}:{memberId}`, orchestrator
@@ -52,25 +61,42 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
   let alerted = input.alerted;
   let waiting = input.waiting;
   let deadline: TimerTask | undefined;
+  let watermark: string | null = null;
+  /** The last check's answer, and whether the alert deadline (not an event) ended the wait since. */
+  let last: NotYetCheck | undefined;
+  let byDeadline = false;
   let releaseHolds = false;
   let decision: DecisionRecord | undefined;
   for (let wake = 0; decision === undefined; wake++) {
-    if (releaseHolds)
-      yield* callMember(context, input.memberId, MEMBER.releaseHolds, { at: now().toISOString() });
-    const { watermark } = yield* callActivity(context, ACTIVITY.readWatermark, undefined);
-    const result = yield* callMember(context, input.memberId, MEMBER.decide, {
-      now: now().toISOString(),
-      watermark,
-    });
-    if (!result.ok) {
-      status('NOT_ENROLLED', { detail: result.detail });
-      return { outcome: 'NOT_ENROLLED' };
+    // Same sender, so the entity applies the release before the decision check below.
+    if (releaseHolds) signalMember(context, input.memberId, MEMBER.releaseHolds, { at: now().toISOString() });
+    // A hold means the watermark covered the last grace date at the last check; it never goes back.
+    if (last?.reason !== 'QUARANTINE_HOLD')
+      ({ watermark } = yield* callActivity(context, ACTIVITY.readWatermark, undefined));
+    // Woken by the alert deadline, not by an event: the entity would answer as last time unless the
+    // watermark moved (a hold is released only with an event)
+    const unchanged =
+      byDeadline &&
+      last !== undefined &&
+      (last.reason === 'QUARANTINE_HOLD' || !watermarkCovers(input.lastGraceDate, watermark));
+    let check: NotYetCheck;
+    if (unchanged && last) check = last;
+    else {
+      const result = yield* callMember(context, input.memberId, MEMBER.decide, {
+        now: now().toISOString(),
+        watermark,
+      });
+      if (!result.ok) {
+        status('NOT_ENROLLED', { detail: result.detail });
+        return { outcome: 'NOT_ENROLLED' };
+      }
+      if (result.value.kind === 'DECIDED') {
+        decision = result.value.decision;
+        break;
+      }
+      check = result.value;
     }
-    if (result.value.kind === 'DECIDED') {
-      decision = result.value.decision;
-      break;
-    }
-    const check = result.value;
+    last = check;
     if (now() >= alertAt && !alerted) {
       const kind: AlertInput['kind'] = check.reason === 'QUARANTINE_HOLD' ? 'QUARANTINE_HOLD' : 'FEED_LATE';
       yield* callActivity(context, ACTIVITY.raiseAlert, {
@@ -101,6 +127,7 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
       deadline ??= context.df.createTimer(alertAt);
       yield context.df.Task.any([recheck, deadline]);
     }
+    byDeadline = !recheck.isCompleted;
     const event = recheck.isCompleted ? recheckEventSchema.safeParse(recheck.result) : undefined;
     releaseHolds = event?.success === true && event.data.releaseHolds === true;
   }
