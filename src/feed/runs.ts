@@ -1,4 +1,5 @@
-import type { Observation } from '../domain/observation';
+import type { z } from 'zod';
+import type { memberCommandInputs } from '../domain/memberDecider';
 import type { IgnoredReason } from '../domain/rawTransaction';
 
 import type { FeedRunStatus } from '../domain/feedRuns';
@@ -131,23 +132,11 @@ export function pageNewestFirst<K extends FeedRunKey>(keys: K[], limit: number, 
   return rest.slice(0, limit);
 }
 
-/** The entity input of `applyFeedBatch` (see the member entity). */
-export interface FeedBatch {
-  businessDate: string;
-  version: number;
-  observations: Observation[];
-  /** When the feed applied it (entity operations take time as data). */
-  at: string;
-}
+/** The member operation `applyFeedBatch`'s input: the member decider's command (src/domain/memberDecider.ts). */
+export type FeedBatch = z.infer<typeof memberCommandInputs.applyFeedBatch>;
 
-/** The entity input of `hold`: `ref` is the quarantine id of the member's first bad row in the chunk. */
-export interface FeedHold {
-  businessDate: string;
-  version: number;
-  ref: string;
-  reason: string;
-  at: string;
-}
+/** The input of `hold` (the decider's command): `ref` is the quarantine id of the member's first bad row in the chunk. */
+export type FeedHold = z.infer<typeof memberCommandInputs.hold>;
 
 /** Lists stored in run documents stay bounded whatever the file holds. */
 export const REPORT_LIST_LIMIT = 1000;
