@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CONTAINERS } from '../../src/adapters/cosmos/containers';
 import { createEnrolment } from '../../src/domain';
-import { ACTIVITIES, MEMBER_CAMPAIGN_V1_ORCHESTRATOR } from '../../src/durableNames';
+import { ACTIVITIES } from '../../src/durableNames';
 import { config, fed, obs } from '../support/domainBuilders';
 import { startCampaign } from '../support/memberCampaignRun';
 
@@ -326,16 +326,20 @@ describe('docs/architecture.md', () => {
     });
   });
 
-  describe('the episode counts [R1] and the capacity appendix match a replay of memberCampaign', () => {
+  describe('the episode counts [R1] and the capacity appendix match a replay of memberCampaign_v2', () => {
     interface Replay {
       episodes: number;
       timers: number;
     }
 
-    /** One member's campaign on the local durable engine; the watermark is behind for `behind` checks. */
+    /**
+     * One member's campaign on the local durable engine, under the orchestrator new instances start as.
+     * With `waitDays`, the watermark is behind the last grace date at evaluation and until the feed run that
+     * covers it wakes the member, `waitDays` later (a late feed, or a hold released by a re-drive).
+     */
     async function replay(
       enrolledAt: string,
-      options: { qualify: boolean; behind: number },
+      options: { qualify: boolean; waitDays?: number },
     ): Promise<Replay> {
       const enrolment = createEnrolment({ memberId: 'M-1', enrolledAt }, enrolledAt, config());
       if (!enrolment.ok) throw new Error(enrolment.detail);
@@ -345,23 +349,26 @@ describe('docs/architecture.md', () => {
         cents: 100_000,
         initiatedAt: new Date(Date.parse(window.enrolledAt) + 86_400_000).toISOString(),
       });
-      let reads = 0;
+      let covered = options.waitDays === undefined;
       const answer = (name: string) => () => {
-        if (name === ACTIVITIES.readWatermark) {
-          reads += 1;
-          return { watermark: reads > options.behind ? window.lastGraceDate : window.day0 };
-        }
+        if (name === ACTIVITIES.readWatermark)
+          return { watermark: covered ? window.lastGraceDate : window.day0 };
         if (name === ACTIVITIES.issuePoints) return { kind: 'ISSUED', creditId: 'C-1' };
+        if (name === ACTIVITIES.raiseAlert) return 'RAISED';
         return name === ACTIVITIES.recordDecision ? 'RECORDED' : 'UPDATED';
       };
-      // [R1] counts the hourly re-check of v1 (docs/versioning.md): the figures the architecture quotes
       const campaign = await startCampaign(enrolment.value, {
-        orchestrator: MEMBER_CAMPAIGN_V1_ORCHESTRATOR,
         ...(options.qualify ? { observations: [load, fed(load, window.day0)] } : {}),
         activities: Object.fromEntries(Object.values(ACTIVITIES).map((name) => [name, answer(name)])),
       });
+      const evaluationAt = Date.parse(window.evaluationAt);
       try {
-        await campaign.advanceTo(Date.parse(enrolment.value.window.evaluationAt) + 3 * 86_400_000);
+        if (options.waitDays !== undefined) {
+          await campaign.advanceTo(evaluationAt + options.waitDays * 86_400_000);
+          covered = true;
+          await campaign.recheck({ by: 'WATERMARK' });
+        }
+        await campaign.advanceTo(evaluationAt + ((options.waitDays ?? 0) + 3) * 86_400_000);
         expect((await campaign.status()).runtimeStatus).toBe('Completed');
         return { episodes: campaign.episodes(), timers: campaign.timersFired().length };
       } finally {
@@ -372,27 +379,33 @@ describe('docs/architecture.md', () => {
     const capacity = () => read('docs/architecture/capacity.md');
     const r1 = () => figureSources().find((s) => s.ref === 'R1')?.figures ?? [];
 
-    it('a qualified member on the first check, a member who did not qualify, each extra check, the timers', async () => {
-      const qualified = await replay('2026-11-25T00:00:00+11:00', { qualify: true, behind: 0 });
-      const notReached = await replay('2026-11-25T09:00:00+11:00', { qualify: false, behind: 0 });
-      const first = await replay('2026-11-25T09:00:00+11:00', { qualify: true, behind: 0 });
-      const typical = await replay('2026-11-25T09:00:00+11:00', { qualify: true, behind: 4 });
-      expect((typical.episodes - first.episodes) % 4).toBe(0);
-      const perCheck = (typical.episodes - first.episodes) / 4;
+    it('a qualified member decided on time, one who did not qualify, a short and a long wait, the timers', async () => {
+      const qualified = await replay('2026-11-25T00:00:00+11:00', { qualify: true });
+      const notReached = await replay('2026-11-25T09:00:00+11:00', { qualify: false });
+      // a wait shorter than the 12-hour late alert (the usual night), and ones past it
+      const hoursLate = await replay('2026-11-25T09:00:00+11:00', { qualify: true, waitDays: 0.2 });
+      const dayLate = await replay('2026-11-25T09:00:00+11:00', { qualify: true, waitDays: 1 });
+      const monthHeld = await replay('2026-11-25T09:00:00+11:00', { qualify: true, waitDays: 30 });
+      // a wait costs the same whatever its length: no polling
+      expect(monthHeld.episodes).toBe(dayLate.episodes);
+      const shortWait = hoursLate.episodes - qualified.episodes;
+      const longWait = dayLate.episodes - qualified.episodes;
       expect(r1()).toEqual([
         `${qualified.episodes}`,
         `${notReached.episodes}`,
-        `${perCheck}`,
+        `${shortWait}`,
+        `${longWait}`,
         `${qualified.timers} timer firings`,
       ]);
       expect(capacity()).toContain(`**${qualified.episodes}**`);
       expect(capacity()).toContain(`**${notReached.episodes}**`);
-      expect(capacity()).toContain(`**+${perCheck}**`);
+      expect(capacity()).toContain(`**+${shortWait}**`);
+      expect(capacity()).toContain(`**+${longWait}**`);
     });
 
-    it('the typical five-check night in the capacity appendix', async () => {
-      const typical = await replay('2026-11-25T09:00:00+11:00', { qualify: true, behind: 4 });
-      const typicalNot = await replay('2026-11-25T09:00:00+11:00', { qualify: false, behind: 4 });
+    it('the typical night in the capacity appendix: woken once by the feed run that covers L', async () => {
+      const typical = await replay('2026-11-25T09:00:00+11:00', { qualify: true, waitDays: 0.2 });
+      const typicalNot = await replay('2026-11-25T09:00:00+11:00', { qualify: false, waitDays: 0.2 });
       expect(capacity()).toContain(`**${typical.episodes}** / **${typicalNot.episodes}**`);
     });
   });
