@@ -43,6 +43,16 @@ export const EMPTY_STATE: MemberEntityState = { ledger: null, buffered: [] };
 
 const instant = z.iso.datetime({ offset: true });
 
+/** A reward as the orchestration records it on the entity (and as its activities exchange it). */
+export const rewardRecordSchema = z.object({
+  status: z.enum(REWARD_STATUSES),
+  points: z.number().int().positive(),
+  attempts: z.number().int().nonnegative(),
+  issuedAt: instant.optional(),
+  creditId: z.string().optional(),
+  lastError: z.string().optional(),
+});
+
 /** The input of each command (durable inputs are validated like any boundary). */
 export const memberCommandInputs = {
   enrol: z.object({ enrolment: enrolmentSchema, at: instant }),
@@ -63,17 +73,7 @@ export const memberCommandInputs = {
   releaseHolds: z.object({ at: instant }),
   acknowledge: z.object({ kind: z.enum(CELEBRATION_KINDS), at: instant }),
   decide: z.object({ now: instant, watermark: localDateSchema.nullable() }),
-  recordReward: z.object({
-    reward: z.object({
-      status: z.enum(REWARD_STATUSES),
-      points: z.number().int().positive(),
-      attempts: z.number().int().nonnegative(),
-      issuedAt: instant.optional(),
-      creditId: z.string().optional(),
-      lastError: z.string().optional(),
-    }),
-    at: instant,
-  }),
+  recordReward: z.object({ reward: rewardRecordSchema, at: instant }),
   ackOutbox: z.object({ ids: z.array(z.string()) }),
 };
 

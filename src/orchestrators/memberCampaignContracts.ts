@@ -5,7 +5,7 @@ import {
   ISSUE_OUTCOMES,
   localDateSchema,
   memberCommandInputs,
-  REWARD_STATUSES,
+  rewardRecordSchema,
   type DecisionCheck,
   type DecisionRecord,
   type IssueOutcome,
@@ -26,14 +26,7 @@ import { contract, noResult } from './durableCalls';
 const instant = z.iso.datetime({ offset: true });
 const id = z.string().min(1);
 
-const rewardRecordSchema = z.object({
-  status: z.enum(REWARD_STATUSES),
-  points: z.number().int().positive(),
-  attempts: z.number().int().nonnegative(),
-  issuedAt: instant.optional(),
-  creditId: z.string().optional(),
-  lastError: z.string().optional(),
-}) satisfies z.ZodType<RewardRecord>;
+const rewardSchema = rewardRecordSchema satisfies z.ZodType<RewardRecord>;
 
 const decisionRecordSchema = z.object({
   outcome: z.enum(DECISION_OUTCOMES),
@@ -74,7 +67,7 @@ export type IssuePointsInput = z.infer<typeof issuePointsInputSchema>;
 export const recordIssuanceInputSchema = z.object({
   memberId: id,
   campaignId: id,
-  reward: rewardRecordSchema,
+  reward: rewardSchema,
   outcome: z.enum(ISSUE_OUTCOMES).optional(),
   at: instant,
 });
