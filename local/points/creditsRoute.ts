@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { creditRequestSchema } from './contract';
 import type { CreditStore } from './creditStore';
 import { drawFault, type Faults } from './faults';
-import { parseJson, readBody, sendJson, sleep } from './http';
+import { parseJson, readBody, sendJson, delayUnlessClosed } from './http';
 
 export interface CreditStats {
   requests: number;
@@ -48,7 +48,7 @@ export async function handleCredit(
   const { stats } = deps;
   stats.requests++;
   const faults = deps.faults();
-  if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+  if (faults.latencyMs > 0 && !(await delayUnlessClosed(res, faults.latencyMs))) return;
   const fault = drawFault(faults, deps.random);
   if (fault.kind === 'ERROR') {
     stats.injectedErrors++;
