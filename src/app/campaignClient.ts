@@ -2,18 +2,24 @@ import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
 import type { Enrolment, MemberEntityState } from '../domain';
 import {
-  MEMBER_CAMPAIGN_ORCHESTRATOR,
   MEMBER_ENTITY,
-  NOTIFY_DISPATCH_ORCHESTRATOR,
   notifyDispatchInstanceId,
   notifyShardOf,
   OUTBOX_ENTITY,
   RECHECK_EVENT,
   type MemberOperation,
 } from '../durableNames';
-import type { OutboxIndex } from '../entities/notificationOutbox';
+import {
+  OUTBOX_CONTRACTS,
+  type OutboxChange,
+  type OutboxChangeOperation,
+  type OutboxIndex,
+} from '../entities/outboxOperations';
+import { CAMPAIGN_CONTRACTS } from '../orchestrators/memberCampaignContracts';
 import type { RecheckEvent } from '../orchestrators/memberCampaignInput';
+import { NOTIFY_DISPATCH_CONTRACT } from '../orchestrators/notifyDispatch';
 import { campaignInputFor, instanceIdOf } from './enrolments';
+import { startOrchestration } from './startOrchestration';
 
 export interface InstanceStatus {
   instanceId: string;
@@ -30,7 +36,7 @@ export interface CampaignClient {
   /** One shard's index (`shard-NN`). */
   readOutbox(shard: string): Promise<OutboxIndex>;
   /** Signals the member's shard of the index. */
-  signalOutbox(operation: 'add' | 'remove', input: { memberId: string; ids: string[] }): Promise<void>;
+  signalOutbox(operation: OutboxChangeOperation, input: OutboxChange): Promise<void>;
   /**
    * Starts the `notifyDispatch` orchestration of each given shard unless it is running (a running one
    * drains until it finds its shard empty, so it also picks up what this caller queued).
@@ -91,12 +97,15 @@ export function campaignClient(client: DurableClient): CampaignClient {
       await client.signalEntity(memberId(id), operation, input);
     },
     async readOutbox(shard) {
-      const response = await client.readEntityState<OutboxIndex>(new df.EntityId(OUTBOX_ENTITY, shard));
-      return response.entityExists && response.entityState ? response.entityState : {};
+      const response = await client.readEntityState<unknown>(new df.EntityId(OUTBOX_ENTITY, shard));
+      return response.entityExists && response.entityState
+        ? OUTBOX_CONTRACTS.get.output.parse(response.entityState)
+        : {};
     },
     async signalOutbox(operation, input) {
+      const c = OUTBOX_CONTRACTS[operation];
       const shard = notifyShardOf(input.memberId);
-      await client.signalEntity(new df.EntityId(OUTBOX_ENTITY, shard), operation, input);
+      await client.signalEntity(new df.EntityId(OUTBOX_ENTITY, shard), c.name, c.input.parse(input));
     },
     async wakeDispatch(shards) {
       for (const shard of new Set(shards)) {
@@ -104,7 +113,7 @@ export function campaignClient(client: DurableClient): CampaignClient {
         const current = await status(instanceId);
         if (current && ACTIVE.has(current.runtimeStatus)) continue;
         try {
-          await client.startNew(NOTIFY_DISPATCH_ORCHESTRATOR, { instanceId, input: { shard } });
+          await startOrchestration(client, NOTIFY_DISPATCH_CONTRACT, instanceId, { shard });
         } catch (error) {
           // Two wakes can race; the loser finds the winner's instance running, which is all it wanted.
           const after = await status(instanceId);
@@ -129,10 +138,7 @@ export function campaignClient(client: DurableClient): CampaignClient {
       if (current && ACTIVE.has(current.runtimeStatus)) return 'RUNNING';
       if (current && !options.restartIfIdle) return 'FINISHED';
       try {
-        await client.startNew(MEMBER_CAMPAIGN_ORCHESTRATOR, {
-          instanceId,
-          input: campaignInputFor(enrolment),
-        });
+        await startOrchestration(client, CAMPAIGN_CONTRACTS.v2, instanceId, campaignInputFor(enrolment));
       } catch (error) {
         // Two starts can race; the loser finds the winner's instance.
         const after = await status(instanceId);

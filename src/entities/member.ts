@@ -7,6 +7,7 @@ import {
   type MemberOperation,
 } from '../durableNames';
 import { EMPTY_STATE, handleMemberOperation, type MemberEntityState } from './memberOperations';
+import { OUTBOX_CONTRACTS, type OutboxChange } from './outboxOperations';
 
 /**
  * Entity `member` (key = member id): the member's running totals and campaign state. The shell only
@@ -30,10 +31,9 @@ df.app.entity<MemberEntityState>(MEMBER_ENTITY, (context) => {
     context.warn(`member ${context.df.entityKey}: ${operation} refused: ${result.code} ${result.detail}`);
   context.df.setState(state);
   if (effects.length > 0) {
-    context.df.signalEntity(new df.EntityId(OUTBOX_ENTITY, notifyShardOf(context.df.entityKey)), 'add', {
-      memberId: context.df.entityKey,
-      ids: effects,
-    });
+    const shard = new df.EntityId(OUTBOX_ENTITY, notifyShardOf(context.df.entityKey));
+    const change: OutboxChange = { memberId: context.df.entityKey, ids: effects };
+    context.df.signalEntity(shard, OUTBOX_CONTRACTS.add.name, change);
   }
   context.df.return(result);
 });

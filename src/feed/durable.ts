@@ -3,6 +3,7 @@ import {
   FEED_APPLY_CHUNK_ACTIVITY,
   FEED_COMPLETE_ACTIVITY,
   FEED_GET_WATERMARK_ACTIVITY,
+  FEED_ORCHESTRATOR,
   FEED_STOP_ACTIVITY,
   FEED_VERIFY_ACTIVITY,
 } from '../durableNames';
@@ -13,7 +14,8 @@ import { contract } from '../orchestrators/durableCalls';
  * (orchestration input, activity inputs and results) and its type by `z.infer`. History is JSON written by
  * another process version, so it is validated like any other boundary: the activities parse their inputs
  * (src/feed/activities.ts), the orchestration parses every result (src/orchestrators/feedIngestion.ts).
- * `FEED_CONTRACTS` pairs each activity's name (src/durableNames.ts) with its schemas.
+ * `FEED_CONTRACTS` pairs each activity's name (src/durableNames.ts) with its schemas, `FEED_ORCHESTRATION`
+ * the orchestrator's name with its input and what a run ends with.
  */
 const localDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const positiveInt = z.number().int().positive();
@@ -66,6 +68,13 @@ export const verifyJobSchema = feedOrchestrationInputSchema.pick({
 
 export type VerifyJob = z.infer<typeof verifyJobSchema>;
 
+/** A verification that applies nothing: the run ends with it. */
+const notVerifiedSchema = z.object({
+  kind: z.enum(['DUPLICATE', 'SUPERSEDED', 'REJECTED']),
+  runId: z.string(),
+  detail: z.string(),
+});
+
 export const verifyResultSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('VERIFIED'),
@@ -74,7 +83,7 @@ export const verifyResultSchema = z.discriminatedUnion('kind', [
     chunks: z.array(chunkPlanSchema),
     done: z.array(count),
   }),
-  z.object({ kind: z.enum(['DUPLICATE', 'SUPERSEDED', 'REJECTED']), runId: z.string(), detail: z.string() }),
+  notVerifiedSchema,
 ]);
 
 export type VerifyResult = z.infer<typeof verifyResultSchema>;
@@ -146,3 +155,14 @@ export const FEED_CONTRACTS = {
   stop: contract(FEED_STOP_ACTIVITY, stopJobSchema, stopResultSchema),
   getWatermark: contract(FEED_GET_WATERMARK_ACTIVITY, z.unknown(), watermarkResultSchema),
 };
+
+/** What a feed run ends with: the verification that stopped it, the stop, or the completion. */
+export const feedRunResultSchema = z.union([notVerifiedSchema, stopResultSchema, completeResultSchema]);
+export type FeedRunResult = z.infer<typeof feedRunResultSchema>;
+
+/** The orchestrator `feedIngestion`: started by the manifest trigger (src/feed/trigger.ts). */
+export const FEED_ORCHESTRATION = contract(
+  FEED_ORCHESTRATOR,
+  feedOrchestrationInputSchema,
+  feedRunResultSchema,
+);

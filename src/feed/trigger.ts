@@ -1,6 +1,5 @@
 import type { FeedOrchestrationInput } from './durable';
 import { feedInstanceId, manifestDateOf, parseManifest } from './manifest';
-import { FEED_ORCHESTRATOR } from '../durableNames';
 import { createHash } from 'node:crypto';
 import type { FeedLog, FeedRunStore, FeedSettings } from './ports';
 import type { FeedRun } from './runs';
@@ -9,7 +8,8 @@ import { alertRejected } from './verifyRun';
 /** What the trigger needs from the durable client; `statusOf` is undefined for an unknown instance. */
 export interface OrchestrationStarter {
   statusOf(instanceId: string): Promise<string | undefined>;
-  start(name: string, instanceId: string, input: FeedOrchestrationInput): Promise<void>;
+  /** Starts `feedIngestion` (FEED_ORCHESTRATION) under this id. */
+  start(instanceId: string, input: FeedOrchestrationInput): Promise<void>;
 }
 
 export type TriggerOutcome =
@@ -90,7 +90,7 @@ export async function onFeedBlob(
     log.log(`feed ${instanceId} already running; manifest trigger ignored`);
     return { kind: 'ALREADY_RUNNING', instanceId };
   }
-  await starter.start(FEED_ORCHESTRATOR, instanceId, {
+  await starter.start(instanceId, {
     manifest: parsed.manifest,
     container: settings.container,
     stagingContainer: settings.stagingContainer,

@@ -1,6 +1,8 @@
 import type { DurableClient } from 'durable-functions';
 import * as df from 'durable-functions';
 import { MEMBER_ENTITY, type MemberOperation } from '../durableNames';
+import { startOrchestration } from '../app/startOrchestration';
+import { FEED_ORCHESTRATION } from '../feed/durable';
 import type { MemberSignals } from '../feed/ports';
 import type { OrchestrationStarter } from '../feed/trigger';
 
@@ -16,9 +18,7 @@ export function durableStarter(client: DurableClient): OrchestrationStarter {
         throw error;
       }
     },
-    async start(name, instanceId, input) {
-      await client.startNew(name, { instanceId, input });
-    },
+    start: (instanceId, input) => startOrchestration(client, FEED_ORCHESTRATION, instanceId, input),
   };
 }
 

@@ -1,7 +1,13 @@
 import type { OrchestrationContext, OrchestrationHandler, RetryOptions, Task } from 'durable-functions';
 import * as df from 'durable-functions';
-import { FEED_CONTRACTS as FEED, feedOrchestrationInputSchema, type ChunkResult } from '../feed/durable';
-import { callActivity } from './durableCalls';
+import {
+  FEED_CONTRACTS as FEED,
+  FEED_ORCHESTRATION,
+  type ChunkJob,
+  type FeedOrchestrationInput,
+  type FeedRunResult,
+} from '../feed/durable';
+import { callActivities, callActivity, orchestrator } from './durableCalls';
 import { progressLine } from '../feed/progress';
 
 /** Transient faults (storage, Cosmos) retry with backoff; file problems are returned values, never thrown. */
@@ -16,8 +22,10 @@ const RETRY: RetryOptions = Object.assign(new df.RetryOptions(5_000, 5), {
  * comes from the durable context and every decision from activity results. Its sequence of yields is a
  * contract with running instances: change it only under a new orchestrator name.
  */
-export const feedIngestion: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = feedOrchestrationInputSchema.parse(context.df.getInput());
+function* run(
+  context: OrchestrationContext,
+  input: FeedOrchestrationInput,
+): Generator<Task, FeedRunResult, unknown> {
   const { manifest } = input;
   const verified = yield* callActivity(context, FEED.verify, input, RETRY);
   if (verified.kind !== 'VERIFIED') return verified;
@@ -29,21 +37,17 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
   let wallMs = 0;
   let rowsDone = chunks.filter((c) => verified.done.includes(c.index)).reduce((n, c) => n + c.rows, 0);
   for (let i = 0; i < pending.length; i += input.parallelism) {
-    const batch: Task[] = pending.slice(i, i + input.parallelism).map((chunk) =>
-      context.df.callActivityWithRetry(FEED.applyChunk.name, RETRY, {
-        runId,
-        businessDate: manifest.businessDate,
-        version: manifest.version,
-        file: manifest.file,
-        data,
-        chunk,
-        chunkCount: chunks.length,
-        maxAmountCents: input.maxAmountCents,
-      }),
-    );
-    const results: ChunkResult[] = (yield context.df.Task.all(batch)).map((r: unknown) =>
-      FEED.applyChunk.output.parse(r),
-    );
+    const batch = pending.slice(i, i + input.parallelism).map((chunk): ChunkJob => ({
+      runId,
+      businessDate: manifest.businessDate,
+      version: manifest.version,
+      file: manifest.file,
+      data,
+      chunk,
+      chunkCount: chunks.length,
+      maxAmountCents: input.maxAmountCents,
+    }));
+    const results = yield* callActivities(context, FEED.applyChunk, batch, RETRY);
     const stop = results.find((r) => r.kind === 'SUPERSEDED' || r.kind === 'DATA_CHANGED');
     if (stop) {
       const reason =
@@ -76,4 +80,6 @@ export const feedIngestion: OrchestrationHandler = function* (context: Orchestra
     feedStartDate: input.feedStartDate,
   };
   return yield* callActivity(context, FEED.complete, completeJob, RETRY);
-};
+}
+
+export const feedIngestion: OrchestrationHandler = orchestrator(FEED_ORCHESTRATION, run);

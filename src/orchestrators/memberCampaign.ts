@@ -1,16 +1,18 @@
 import * as df from 'durable-functions';
-import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { rewardFrom, type DecisionRecord, type IssueOutcome, type RewardRecord } from '../domain';
-import { MEMBER_CAMPAIGN_V1_ORCHESTRATOR } from '../durableNames';
-import { callActivity, callMember, signalMember } from './durableCalls';
+import { callActivity, callMember, orchestrator, signalMember } from './durableCalls';
 import {
   ACTIVITY_CONTRACTS as ACTIVITY,
+  CAMPAIGN_CONTRACTS,
+  type CampaignInput,
+  type CampaignResult,
   MEMBER_CONTRACTS as MEMBER,
   type AlertInput,
   type IssuePointsInput,
   type RecordDecisionInput,
 } from './memberCampaignContracts';
-import { memberCampaignInputSchema, type CampaignPhase } from './memberCampaignInput';
+import type { CampaignPhase } from './memberCampaignInput';
 
 /** Bounded retries inside the orchestration; the sweep drives the rest, indefinitely (SPEC §6). */
 export const POINTS_RETRY = {
@@ -33,8 +35,7 @@ export const MAX_CHECKS_PER_EXECUTION = 48;
  * for the final decision, records it, and issues the points exactly once. Transactions never pass through
  * here. The sequence of yields is a contract with running instances: change it under a new name.
  */
-export const memberCampaign: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = memberCampaignInputSchema.parse(context.df.getInput());
+function* run(context: OrchestrationContext, input: CampaignInput): Generator<Task, CampaignResult, unknown> {
   const now = () => context.df.currentUtcDateTime;
   const status = (phase: CampaignPhase, extra: Record<string, unknown> = {}) =>
     context.df.setCustomStatus({
@@ -149,10 +150,12 @@ export const memberCampaign: OrchestrationHandler = function* (context: Orchestr
   }
   status(reward.status === 'ISSUED' ? 'COMPLETE' : 'NEEDS_REVIEW', { outcome: outcome.kind });
   return { outcome: reward.status };
-};
+}
+
+export const memberCampaign: OrchestrationHandler = orchestrator(CAMPAIGN_CONTRACTS.v1, run);
 
 function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 500);
 }
 
-df.app.orchestration(MEMBER_CAMPAIGN_V1_ORCHESTRATOR, memberCampaign);
+df.app.orchestration(CAMPAIGN_CONTRACTS.v1.name, memberCampaign);

@@ -3,6 +3,7 @@ import {
   asCents,
   DECISION_OUTCOMES,
   ISSUE_OUTCOMES,
+  REWARD_STATUSES,
   localDateSchema,
   memberCommandInputs,
   rewardRecordSchema,
@@ -11,9 +12,15 @@ import {
   type IssueOutcome,
   type RewardRecord,
 } from '../domain';
-import { ACTIVITIES, type MemberOperation } from '../durableNames';
+import {
+  ACTIVITIES,
+  MEMBER_CAMPAIGN_ORCHESTRATOR,
+  MEMBER_CAMPAIGN_V1_ORCHESTRATOR,
+  type MemberOperation,
+} from '../durableNames';
 import { watermarkResultSchema } from '../feed/durable';
 import { contract, noResult } from './durableCalls';
+import { memberCampaignInputSchema } from './memberCampaignInput';
 
 /**
  * One contract per durable function the member orchestration calls (issue 10.2): its name, its input
@@ -113,4 +120,24 @@ export const MEMBER_CONTRACTS = {
     memberCommandInputs.recordReward,
     noResult,
   ),
+};
+
+/**
+ * What a member campaign instance ends with: the decision when it is not QUALIFIED, else the reward's
+ * status (or REWARD_RETRY_PENDING, left to the sweep), NOT_ENROLLED when the entity refused the
+ * enrolment; nothing for an execution that continued as new.
+ */
+export const campaignResultSchema = z
+  .object({
+    outcome: z.enum([...DECISION_OUTCOMES, ...REWARD_STATUSES, 'REWARD_RETRY_PENDING', 'NOT_ENROLLED']),
+  })
+  .optional();
+export type CampaignResult = z.infer<typeof campaignResultSchema>;
+/** The input as the orchestrator sees it, parsed (defaults applied). */
+export type CampaignInput = z.output<typeof memberCampaignInputSchema>;
+
+/** The member campaign orchestrator, both versions (one input; docs/versioning.md). */
+export const CAMPAIGN_CONTRACTS = {
+  v1: contract(MEMBER_CAMPAIGN_V1_ORCHESTRATOR, memberCampaignInputSchema, campaignResultSchema),
+  v2: contract(MEMBER_CAMPAIGN_ORCHESTRATOR, memberCampaignInputSchema, campaignResultSchema),
 };

@@ -1,5 +1,5 @@
 import * as df from 'durable-functions';
-import type { OrchestrationContext, OrchestrationHandler, TimerTask } from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task, TimerTask } from 'durable-functions';
 import {
   rewardFrom,
   watermarkCovers,
@@ -8,17 +8,20 @@ import {
   type IssueOutcome,
   type RewardRecord,
 } from '../domain';
-import { MEMBER_CAMPAIGN_ORCHESTRATOR, RECHECK_EVENT } from '../durableNames';
-import { callActivity, callMember, signalMember } from './durableCalls';
+import { RECHECK_EVENT } from '../durableNames';
+import { callActivity, callMember, orchestrator, signalMember } from './durableCalls';
 import { POINTS_RETRY } from './memberCampaign';
 import {
   ACTIVITY_CONTRACTS as ACTIVITY,
+  CAMPAIGN_CONTRACTS,
+  type CampaignInput,
+  type CampaignResult,
   MEMBER_CONTRACTS as MEMBER,
   type AlertInput,
   type IssuePointsInput,
   type RecordDecisionInput,
 } from './memberCampaignContracts';
-import { memberCampaignInputSchema, recheckEventSchema, type CampaignPhase } from './memberCampaignInput';
+import { recheckEventSchema, type CampaignPhase } from './memberCampaignInput';
 
 /** Wake-ups per execution before continueAsNew keeps the history small (each is a handful of events). */
 export const MAX_WAKES_PER_EXECUTION = 48;
@@ -36,8 +39,7 @@ type NotYetCheck = Extract<DecisionCheck, { kind: 'NOT_YET' }>;
  * the wait. Once decided it records the decision and issues the points exactly as v1 does. The sequence
  * of yields is a contract with running instances: change it under a new name.
  */
-export const memberCampaignV2: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = memberCampaignInputSchema.parse(context.df.getInput());
+function* run(context: OrchestrationContext, input: CampaignInput): Generator<Task, CampaignResult, unknown> {
   const now = () => context.df.currentUtcDateTime;
   const status = (phase: CampaignPhase, extra: Record<string, unknown> = {}) =>
     context.df.setCustomStatus({
@@ -187,10 +189,12 @@ export const memberCampaignV2: OrchestrationHandler = function* (context: Orches
   }
   status(reward.status === 'ISSUED' ? 'COMPLETE' : 'NEEDS_REVIEW', { outcome: outcome.kind });
   return { outcome: reward.status };
-};
+}
+
+export const memberCampaignV2: OrchestrationHandler = orchestrator(CAMPAIGN_CONTRACTS.v2, run);
 
 function describe(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).slice(0, 500);
 }
 
-df.app.orchestration(MEMBER_CAMPAIGN_ORCHESTRATOR, memberCampaignV2);
+df.app.orchestration(CAMPAIGN_CONTRACTS.v2.name, memberCampaignV2);

@@ -1,8 +1,8 @@
 import * as df from 'durable-functions';
-import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { z } from 'zod';
 import { NOTIFY_DISPATCH_ORCHESTRATOR, NOTIFY_DRAIN_ACTIVITY } from '../durableNames';
-import { callActivity, contract } from './durableCalls';
+import { callActivity, contract, orchestrator } from './durableCalls';
 
 export const notifyDrainInputSchema = z.object({ shard: z.string().regex(/^shard-\d{2}$/) });
 export type NotifyDrainInput = z.infer<typeof notifyDrainInputSchema>;
@@ -21,6 +21,19 @@ export const NOTIFY_DRAIN_CONTRACT = contract(
   NOTIFY_DRAIN_ACTIVITY,
   notifyDrainInputSchema,
   drainReportSchema,
+);
+
+/** What a dispatch ends with; nothing for an execution that continued as new. */
+export const dispatchResultSchema = z
+  .object({ passes: z.number().int().positive(), published: z.number().int().nonnegative() })
+  .optional();
+export type DispatchResult = z.infer<typeof dispatchResultSchema>;
+
+/** The orchestrator `notifyDispatch`, one instance per shard (`notifyDispatchInstanceId`). */
+export const NOTIFY_DISPATCH_CONTRACT = contract(
+  NOTIFY_DISPATCH_ORCHESTRATOR,
+  notifyDrainInputSchema,
+  dispatchResultSchema,
 );
 
 /**
@@ -42,8 +55,10 @@ export const MAX_PASSES_PER_EXECUTION = 50;
  * that found it running is served by the passes still to come. The sequence of yields is a contract with
  * running instances (tests/fixtures/durable-histories): change it under a new name.
  */
-export const notifyDispatch: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const input = notifyDrainInputSchema.parse(context.df.getInput());
+function* run(
+  context: OrchestrationContext,
+  input: NotifyDrainInput,
+): Generator<Task, DispatchResult, unknown> {
   let published = 0;
   let stalls = 0;
   for (let pass = 1; ; pass++) {
@@ -58,6 +73,8 @@ export const notifyDispatch: OrchestrationHandler = function* (context: Orchestr
       return undefined;
     }
   }
-};
+}
 
-df.app.orchestration(NOTIFY_DISPATCH_ORCHESTRATOR, notifyDispatch);
+export const notifyDispatch: OrchestrationHandler = orchestrator(NOTIFY_DISPATCH_CONTRACT, run);
+
+df.app.orchestration(NOTIFY_DISPATCH_CONTRACT.name, notifyDispatch);

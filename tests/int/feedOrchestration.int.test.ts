@@ -118,7 +118,7 @@ describe('feedIngestion on the durable engine', () => {
 
   it('records a rejected file without touching any member', async () => {
     blobs.put(CONTAINER, file.manifest.file, file.bytes.subarray(0, 100));
-    await durableStarter(durable.client).start('feedIngestion', 'feed:x', {
+    await durableStarter(durable.client).start('feed:x', {
       manifest: file.manifest,
       container: CONTAINER,
       stagingContainer: 'feed-staging',
@@ -133,5 +133,21 @@ describe('feedIngestion on the durable engine', () => {
       detail: expect.stringMatching(/^TRUNCATED/),
     });
     expect(await entityLog('M-1')).toEqual([]);
+  });
+
+  it('refuses to start a run whose input breaks the orchestrator contract, so no instance fails on replay', async () => {
+    const start = durableStarter(durable.client).start('feed:bad', {
+      manifest: file.manifest,
+      container: CONTAINER,
+      stagingContainer: 'feed-staging',
+      chunkRows: 0,
+      parallelism: 2,
+      maxAmountCents: 100_000_000,
+      feedStartDate: '2026-11-25',
+    });
+    await expect(start).rejects.toThrow(
+      /^feedIngestion feed:bad: input refused by its contract: .*chunkRows/s,
+    );
+    await expect(durable.client.getStatus('feed:bad')).rejects.toThrow(/404/);
   });
 });

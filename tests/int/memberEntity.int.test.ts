@@ -4,7 +4,7 @@ import '../../src/entities/notificationOutbox';
 import { notifyShardOf } from '../../src/durableNames';
 import { createEnrolment, type Enrolment, type Observation } from '../../src/domain';
 import type { MemberEntityState } from '../../src/entities/memberOperations';
-import type { OutboxIndex } from '../../src/entities/notificationOutbox';
+import type { OutboxIndex } from '../../src/entities/outboxOperations';
 import { currentRegistry } from '../../local/functionsCore';
 import { config, obs } from '../support/domainBuilders';
 

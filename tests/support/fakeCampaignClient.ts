@@ -14,7 +14,7 @@ import {
   type MemberEntityState,
   type OperationResult,
 } from '../../src/entities/memberOperations';
-import { updateOutboxIndex, type OutboxIndex } from '../../src/entities/notificationOutbox';
+import { updateOutboxIndex, type OutboxIndex } from '../../src/entities/outboxOperations';
 import type { MemberCampaignInput, RecheckEvent } from '../../src/orchestrators/memberCampaignInput';
 import { config } from './domainBuilders';
 

@@ -33,7 +33,7 @@ function starter(status?: string): OrchestrationStarter & { started: unknown[] }
   return {
     started,
     statusOf: async () => status,
-    start: async (name, id, input) => void started.push({ name, id, input }),
+    start: async (id, input) => void started.push({ id, input }),
   };
 }
 
@@ -59,7 +59,6 @@ describe('feed blob trigger', () => {
     expect(outcome).toEqual({ kind: 'STARTED', instanceId: 'feed:2026-11-25:v2:cdcdcdcdcdcd' });
     expect(s.started).toEqual([
       {
-        name: 'feedIngestion',
         id: 'feed:2026-11-25:v2:cdcdcdcdcdcd',
         input: expect.objectContaining({
           chunkRows: 1000,
