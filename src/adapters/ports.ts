@@ -3,13 +3,13 @@ import type { Observation } from '../domain/observation';
 import type { IgnoredReason } from '../domain/rawTransaction';
 import type { UnknownFields } from '../domain/realtimeMessage';
 import type { LedgerConflictReason, LedgerRecord } from './documents/ledger';
-import type { DueMember, Enrolment, RecentEnrolment, StoredEnrolment } from './documents/member';
+import type { DueMember, Enrolment, StoredEnrolment } from './documents/member';
 import type { QuarantineInput, QuarantineItem, QuarantineSource } from './documents/quarantine';
 import type { IssuancePatch, RewardDoc } from './documents/reward';
 import type { MemberStateDoc, MemberStateWrite } from './documents/memberState';
 import type { MemberState } from '../domain/memberState';
 
-export type { DueMember, Enrolment, RecentEnrolment, StoredEnrolment } from './documents/member';
+export type { DueMember, Enrolment, StoredEnrolment } from './documents/member';
 export type { LedgerConflictReason, LedgerRecord } from './documents/ledger';
 export type { QuarantineInput, QuarantineItem, QuarantineSource } from './documents/quarantine';
 export type { Decision, Issuance, IssuancePatch, RewardDoc } from './documents/reward';
@@ -36,15 +36,13 @@ export interface MemberRepository {
     after?: DueMember,
   ): Promise<DueMember[]>;
   /**
-   * Undecided members enrolled at or after `sinceIso`, ordered by (enrolledAt, memberId), at most `limit`,
-   * strictly after `after` when given: the sweep looks for their orchestrations before `evaluationAt`.
+   * Undecided enrolments still flagged `startPending` (written, but their orchestration's start not yet
+   * confirmed), in member id order, at most `limit`, strictly after `after` when given: the sweep starts
+   * those whose start was lost. Normally only the enrolments being written right now.
    */
-  listEnrolledSince(
-    campaignId: string,
-    sinceIso: string,
-    limit?: number,
-    after?: RecentEnrolment,
-  ): Promise<RecentEnrolment[]>;
+  listStartPending(campaignId: string, limit?: number, after?: string): Promise<string[]>;
+  /** Clears `startPending` once the member's orchestration is known to exist. Idempotent. */
+  markStarted(campaignId: string, memberId: string): Promise<void>;
   /** Idempotent: the first `decidedAt` stays. */
   markDecided(campaignId: string, memberId: string, decidedAt: string): Promise<void>;
 }

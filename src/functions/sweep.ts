@@ -1,7 +1,7 @@
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { mapBounded } from '../adapters/concurrency';
-import type { DueMember, MemberStateDoc, RecentEnrolment, RewardDoc } from '../adapters/ports';
+import type { DueMember, MemberStateDoc, RewardDoc } from '../adapters/ports';
 import { isActive, isWaitingPhase, type CampaignClient } from '../app/campaignClient';
 import { campaignClientOf } from '../app/durableClient';
 import { instanceIdOf } from '../app/enrolments';
@@ -12,8 +12,6 @@ import { durationMs, instantMs } from '../domain';
 const PAGE = 500;
 /** Members driven at a time: status calls, starts and wake-ups to the task hub in flight. */
 export const SWEEP_CONCURRENCY = 16;
-/** Recent enrolments are checked for a missing orchestration this long past the back-date limit. */
-const RECENT_MARGIN_MS = 3_600_000;
 
 export interface SweepReport {
   due: number;
@@ -25,7 +23,7 @@ export interface SweepReport {
   skipped: number;
   /** Running instances still waiting whose reason is gone (a lost wake-up): woken with `recheck`. */
   woken: number;
-  /** Recent enrolments without a projection, whose orchestration was looked for. */
+  /** Enrolments still flagged `startPending` (their orchestration's start not confirmed), looked for. */
   recent: number;
   statusCalls: number;
 }
@@ -55,8 +53,10 @@ export function knownWait(doc: MemberStateDoc | undefined, watermark: string | n
  * - members past `evaluationAt` without a decision: those the `memberStates` projection shows waiting for
  *   a reason that still holds are skipped (one query per page, no status call); the others get a status
  *   call: an idle instance is restarted, a running one still waiting is woken (`recheck`);
- * - recent enrolments (within the back-date limit plus an hour) without a projection: their
- *   orchestration is started if it never was, long before `evaluationAt`.
+ * - enrolments still flagged `startPending` (the enrolment stores the flag and clears it once it has
+ *   started the orchestration, so normally only those being written now): their orchestration is started
+ *   if it never was, long before `evaluationAt`, and the flag cleared. The query reads only flagged
+ *   enrolments, not a day's cohort.
  * `SWEEP_CONCURRENCY` members at a time. One member's failure is logged and counted, never stops the
  * others. Idempotent: a decision is never made twice (the entity keeps it) and a credit never issued
  * twice (the idempotency key).
@@ -77,27 +77,39 @@ export async function sweep(deps: SweepDeps, log: (line: string) => void): Promi
     statusCalls: 0,
   };
   const stuckAfter = durationMs(settings.campaign.rewardStuckAfter);
-  const driven = new Set<string>();
+  const driven = new Map<string, boolean>();
 
-  const drive = async (memberId: string) => {
-    if (driven.has(memberId)) return;
-    driven.add(memberId);
+  /** Looks at the member's orchestration, starting, restarting or waking it; true if it now exists. */
+  const look = async (memberId: string): Promise<boolean> => {
     try {
       const enrolment = await repos.members.get(campaignId, memberId);
-      if (!enrolment) return;
+      if (!enrolment) return false;
       report.statusCalls += 1;
       const current = await deps.client.status(instanceIdOf(enrolment));
       if (current && isActive(current.runtimeStatus)) {
-        if (!isWaitingPhase(current.customStatus)) return;
-        if (await deps.client.wakeCampaign(enrolment, { by: 'SWEEP', at })) report.woken += 1;
-        return;
+        if (
+          isWaitingPhase(current.customStatus) &&
+          (await deps.client.wakeCampaign(enrolment, { by: 'SWEEP', at }))
+        )
+          report.woken += 1;
+        return true;
       }
       const action = await deps.client.ensureCampaign(enrolment, { restartIfIdle: true });
       if (action === 'STARTED' || action === 'RESTARTED') report.started += 1;
+      return true;
     } catch (error) {
       report.failed += 1;
       log(`SWEEP_FAILED memberId=${memberId} ${error instanceof Error ? error.message : String(error)}`);
+      return false;
     }
+  };
+  /** Each member is looked at once a pass, whichever of its queries finds it first. */
+  const drive = async (memberId: string): Promise<boolean> => {
+    const known = driven.get(memberId);
+    if (known !== undefined) return known;
+    const exists = await look(memberId);
+    driven.set(memberId, exists);
+    return exists;
   };
   const projections = async (memberIds: readonly string[]) =>
     new Map((await repos.memberStates.getMany(campaignId, memberIds)).map((d) => [d.memberId, d]));
@@ -129,17 +141,12 @@ export async function sweep(deps: SweepDeps, log: (line: string) => void): Promi
     if (page.length < PAGE) break;
   }
 
-  const since = new Date(
-    instantMs(at) - durationMs(settings.campaign.maxEnrolmentBackdate) - RECENT_MARGIN_MS,
-  ).toISOString();
-  for (let after: RecentEnrolment | undefined, page: RecentEnrolment[]; ; after = page.at(-1)) {
-    page = await repos.members.listEnrolledSince(campaignId, since, PAGE, after);
-    // A projection exists only once the entity is enrolled, which the enrolment does after starting the
-    // orchestration (and the orchestration itself does): without one, look for the orchestration.
-    const shown = await projections(page.map((e) => e.memberId));
-    const look = page.filter((e) => !shown.has(e.memberId));
-    report.recent += look.length;
-    await mapBounded(look, SWEEP_CONCURRENCY, (e) => drive(e.memberId));
+  for (let after: string | undefined, page: string[]; ; after = page.at(-1)) {
+    page = await repos.members.listStartPending(campaignId, PAGE, after);
+    report.recent += page.length;
+    await mapBounded(page, SWEEP_CONCURRENCY, async (memberId) => {
+      if (await drive(memberId)) await repos.members.markStarted(campaignId, memberId);
+    });
     if (page.length < PAGE) break;
   }
   return report;

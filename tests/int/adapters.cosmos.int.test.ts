@@ -139,20 +139,24 @@ describe.each(implementations)('%s repositories', (_name, make) => {
     });
   });
 
-  describe('members: recent enrolments (the sweep)', () => {
-    it('lists undecided members enrolled since an instant, in (enrolledAt, memberId) order, paged', async () => {
-      await repos.members.create(anEnrolment('B', { enrolledAt: '2026-11-02T02:00:00.000Z' }));
-      await repos.members.create(anEnrolment('A', { enrolledAt: '2026-11-02T02:00:00.000Z' }));
-      await repos.members.create(anEnrolment('C', { enrolledAt: '2026-11-02T03:00:00.000Z' }));
-      await repos.members.create(anEnrolment('OLD', { enrolledAt: '2026-11-01T01:00:00.000Z' }));
-      await repos.members.create(anEnrolment('DONE', { enrolledAt: '2026-11-02T04:00:00.000Z' }));
+  describe('members: enrolments whose start is not confirmed (the sweep)', () => {
+    it('lists undecided enrolments still flagged startPending, in memberId order, paged; markStarted clears', async () => {
+      for (const memberId of ['B', 'A', 'C', 'STARTED', 'DONE'])
+        await repos.members.create(anEnrolment(memberId));
+      await repos.members.markStarted(CAMPAIGN, 'STARTED');
       await repos.members.markDecided(CAMPAIGN, 'DONE', '2026-12-08T00:00:00.000Z');
+      await repos.members.markDecided(CAMPAIGN, 'C', '2026-12-08T00:00:00.000Z');
+      await repos.members.create(anEnrolment('B')); // a retry of the enrolment keeps the flag
 
-      const since = '2026-11-02T13:00:00+11:00'; // 02:00Z
-      const first = await repos.members.listEnrolledSince(CAMPAIGN, since, 2);
-      expect(first.map((r) => r.memberId)).toEqual(['A', 'B']);
-      const rest = await repos.members.listEnrolledSince(CAMPAIGN, since, 2, first.at(-1));
-      expect(rest).toEqual([{ memberId: 'C', enrolledAt: '2026-11-02T03:00:00.000Z' }]);
+      const first = await repos.members.listStartPending(CAMPAIGN, 2);
+      expect(first).toEqual(['A', 'B']);
+      expect(await repos.members.listStartPending(CAMPAIGN, 2, first.at(-1))).toEqual([]);
+
+      await repos.members.markStarted(CAMPAIGN, 'A');
+      await repos.members.markStarted(CAMPAIGN, 'A');
+      await repos.members.markStarted(CAMPAIGN, 'NEVER-ENROLLED');
+      expect(await repos.members.listStartPending(CAMPAIGN)).toEqual(['B']);
+      expect(await repos.members.get(CAMPAIGN, 'A')).toEqual(anEnrolment('A'));
     });
   });
 

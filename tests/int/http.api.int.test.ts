@@ -245,6 +245,27 @@ describe('POST /api/enrolments', () => {
     // And the entity holds the enrolment and the orchestration was started once
     expect(app.client.state('M-1')?.ledger?.enrolment.enrolledAt).toBe(NOW);
     expect(app.client.starts.map((s) => s.instanceId)).toEqual(['memberCampaign:cold-member-activation:M-1']);
+    // And its start is confirmed: the sweep has nothing to look for
+    expect(await app.repos.members.listStartPending('cold-member-activation')).toEqual([]);
+  });
+
+  it('leaves the enrolment flagged for the sweep when the campaign cannot be started, and a retry completes it', async () => {
+    // Given a task hub refusing starts
+    const ensure = app.client.ensureCampaign.bind(app.client);
+    app.client.ensureCampaign = () => Promise.reject(new Error('task hub unavailable'));
+
+    // When the onboarding system enrols a member, then retries once the task hub is back
+    const failed = await postEnrolment({ memberId: 'M-1' }).catch((error: unknown) => error);
+    const pending = await app.repos.members.listStartPending('cold-member-activation');
+    app.client.ensureCampaign = ensure;
+    const retry = await postEnrolment({ memberId: 'M-1' });
+
+    // Then the enrolment was stored flagged (the sweep would start it), and the retry started it and cleared the flag
+    expect(failed).toBeInstanceOf(Error);
+    expect(pending).toEqual(['M-1']);
+    expect(retry.status).toBe(200);
+    expect(app.client.starts.map((s) => s.instanceId)).toEqual(['memberCampaign:cold-member-activation:M-1']);
+    expect(await app.repos.members.listStartPending('cold-member-activation')).toEqual([]);
   });
 
   it('answers 200 with the first enrolment when it is repeated, starting nothing twice', async () => {

@@ -26,10 +26,12 @@ let watermark: string | null = null;
 const run = () => sweep({ ...app, readWatermark: async () => watermark }, (line) => alerts.push(line));
 const instance = (memberId: string) => instanceIdOf({ campaignId: CAMPAIGN, memberId });
 
-async function enrol(memberId: string, enrolledAt = ENROLLED_AT) {
+/** An enrolment as POST /api/enrolments leaves it: its start confirmed, unless `lost` (a crash before it). */
+async function enrol(memberId: string, enrolledAt = ENROLLED_AT, { lost = false } = {}) {
   const enrolment = createEnrolment({ memberId }, enrolledAt, app.services.settings.campaign);
   if (!enrolment.ok) throw new Error(enrolment.detail);
   await app.repos.members.create(enrolment.value);
+  if (!lost) await app.repos.members.markStarted(CAMPAIGN, memberId);
   return enrolment.value;
 }
 
@@ -318,24 +320,46 @@ describe('sweep', () => {
       expect(report).toMatchObject({ due: 4, skipped: 1, woken: 2, started: 0, statusCalls: 3 });
     });
 
-    it('starts the missing orchestration of a recent enrolment, long before evaluationAt', async () => {
-      // Given, a day after a cohort enrolled: a member whose orchestration never started (no projection:
-      // its entity was never enrolled), one enrolled normally, and one enrolled weeks ago
+    it('starts the missing orchestration of an enrolment whose start was lost, long before evaluationAt', async () => {
+      // Given, a day after a cohort enrolled: a member whose orchestration never started (the enrolment
+      // stored, then a crash: still flagged startPending), one enrolled normally (its start confirmed),
+      // and one enrolled weeks ago whose start was confirmed
       app.clock.set('2026-11-25T22:00:00.000Z');
-      await enrol('M-LOST', '2026-11-25T09:00:00.000Z');
+      await enrol('M-LOST', '2026-11-25T09:00:00.000Z', { lost: true });
       await enrol('M-FINE', '2026-11-25T09:00:00.000Z');
-      await waits('M-FINE', null);
       app.client.setStatus(instance('M-FINE'), 'Running', { phase: 'WAITING_FOR_WINDOW' });
       await enrol('M-OLD', '2026-11-01T09:00:00.000Z');
 
-      // When the sweep runs
+      // When the sweep runs, twice
       const report = await run();
+      const again = await run();
 
-      // Then only the lost one is looked for, and started
+      // Then only the lost one is looked for, and started, and its flag cleared: the next pass reads none
       expect(report).toMatchObject({ due: 0, recent: 1, started: 1, statusCalls: 1 });
       expect(app.client.ensureCalls).toEqual([
         { instanceId: instance('M-LOST'), restartIfIdle: true, action: 'STARTED' },
       ]);
+      expect(again).toMatchObject({ recent: 0, statusCalls: 0 });
+    });
+
+    it('keeps the flag of an enrolment it could not start, and tries again on the next pass', async () => {
+      // Given an enrolment whose start was lost, and a task hub refusing starts
+      app.clock.set('2026-11-25T22:00:00.000Z');
+      await enrol('M-LOST', '2026-11-25T09:00:00.000Z', { lost: true });
+      const ensure = app.client.ensureCampaign.bind(app.client);
+      app.client.ensureCampaign = async () => {
+        throw new Error('task hub unavailable');
+      };
+
+      // When the sweep runs, then again once the task hub is back
+      const failed = await run();
+      app.client.ensureCampaign = ensure;
+      const retried = await run();
+
+      // Then the first pass counts a failure and the second starts it
+      expect(failed).toMatchObject({ recent: 1, failed: 1, started: 0 });
+      expect(retried).toMatchObject({ recent: 1, failed: 0, started: 1 });
+      expect(await app.repos.members.listStartPending(CAMPAIGN)).toEqual([]);
     });
 
     it('drives at most SWEEP_CONCURRENCY members at a time', async () => {

@@ -24,12 +24,12 @@ var containers = [
     //   AND NOT IS_DEFINED(decidedAt) AND (keyset after) ORDER BY window.evaluationAt, memberId;
     // the cohort snapshot's shards (cohortSnapshot.ts): cohortOf = @c, and the enrolments not yet in it:
     //   campaignId = @c AND cohortPending = true; a shard's members (thousands of keys) are never indexed;
-    // listEnrolledSince (the sweep): the same as listDueForEvaluation over enrolledAt
-    includedPaths: ['/campaignId/?', '/window/evaluationAt/?', '/enrolledAt/?', '/decidedAt/?', '/memberId/?', '/cohortPending/?', '/cohortOf/?']
+    // listStartPending (the sweep): campaignId = @c AND startPending = true AND NOT IS_DEFINED(decidedAt)
+    //   AND memberId > @m ORDER BY memberId
+    includedPaths: ['/campaignId/?', '/window/evaluationAt/?', '/decidedAt/?', '/memberId/?', '/cohortPending/?', '/startPending/?', '/cohortOf/?']
     compositeIndexes: [
       [{ path: '/campaignId', order: 'ascending' }, { path: '/window/evaluationAt', order: 'ascending' }]
       [{ path: '/window/evaluationAt', order: 'ascending' }, { path: '/memberId', order: 'ascending' }]
-      [{ path: '/enrolledAt', order: 'ascending' }, { path: '/memberId', order: 'ascending' }]
     ]
   }
   {

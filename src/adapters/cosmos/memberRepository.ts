@@ -1,28 +1,33 @@
-import type { Container } from '@azure/cosmos';
+import type { Container, PatchOperation } from '@azure/cosmos';
 import { z } from 'zod';
 import { memberCampaignId } from '../documents/common';
-import {
-  parseStoredEnrolment,
-  type DueMember,
-  type RecentEnrolment,
-  type StoredEnrolment,
-} from '../documents/member';
+import { parseStoredEnrolment, type DueMember, type StoredEnrolment } from '../documents/member';
 import type { MemberRepository } from '../ports';
 import { completeCohortEntry, type CohortWriter } from './cohortSnapshot';
 import { createDoc, queryAll, readDoc, replaceDoc } from './documents';
-import { ContentionError } from './errors';
+import { ContentionError, isNotFound } from './errors';
+import { withThrottleRetry } from './throttle';
 
-/** The enrolment and its `cohortPending` flag (set until the member is in the cohort snapshot). */
-const storedSchema = z.unknown().transform((value) => ({
-  enrolment: parseStoredEnrolment(value),
-  cohortPending: z.object({ cohortPending: z.boolean().optional() }).parse(value).cohortPending === true,
-}));
+/**
+ * The enrolment and its flags, each kept only while true: `cohortPending` until the member is in the
+ * cohort snapshot, `startPending` until its orchestration's start is confirmed.
+ */
+const flagsSchema = z.object({ cohortPending: z.boolean().optional(), startPending: z.boolean().optional() });
+const storedSchema = z.unknown().transform((value) => {
+  const flags = flagsSchema.parse(value);
+  return {
+    enrolment: parseStoredEnrolment(value),
+    cohortPending: flags.cohortPending === true,
+    startPending: flags.startPending === true,
+  };
+});
 const dueSchema = z.object({ memberId: z.string(), evaluationAt: z.string() });
-const recentSchema = z.object({ memberId: z.string(), enrolledAt: z.string() });
+const idSchema = z.object({ memberId: z.string() });
 
 /**
  * Enrolments in `members`. Creation is idempotent through the deterministic id and the unique key. It
- * writes the enrolment with `cohortPending: true`, adds the member to the cohort snapshot (its shard
+ * writes the enrolment with `cohortPending: true` and `startPending: true` (cleared by `markStarted` once
+ * the enrolment has started the member's orchestration), adds the member to the cohort snapshot (its shard
  * document, cohortSnapshot.ts), then clears the flag: a crash in between leaves the flag, which the enrolment's retry
  * and every cohort read complete, so no enrolled member is missing from the feed's cohort.
  */
@@ -36,7 +41,10 @@ export function cosmosMemberRepository(container: Container, writer: CohortWrite
     async create(input) {
       const enrolment = parseStoredEnrolment(input);
       const id = memberCampaignId(enrolment.campaignId, enrolment.memberId);
-      if ((await createDoc(container, { id, ...enrolment, cohortPending: true })) === 'CREATED') {
+      if (
+        (await createDoc(container, { id, ...enrolment, cohortPending: true, startPending: true })) ===
+        'CREATED'
+      ) {
         // The enrolment stands without its snapshot entry: a failed add leaves the flag, which keeps the
         // member in every cohort read until one completes it, so it does not fail the enrolment.
         await complete(enrolment).catch(() => undefined);
@@ -98,32 +106,44 @@ export function cosmosMemberRepository(container: Container, writer: CohortWrite
         dueSchema,
       ),
 
-    listEnrolledSince: (campaignId, sinceIso, limit = 100, after?: RecentEnrolment) =>
+    listStartPending: (campaignId, limit = 100, after) =>
       queryAll(
         container,
-        'SELECT TOP @n c.memberId, c.enrolledAt FROM c WHERE c.campaignId = @c ' +
-          'AND c.enrolledAt >= @since AND NOT IS_DEFINED(c.decidedAt) ' +
-          'AND (c.enrolledAt > @a OR (c.enrolledAt = @a AND c.memberId > @m)) ' +
-          'ORDER BY c.enrolledAt, c.memberId',
+        'SELECT TOP @n c.memberId FROM c WHERE c.campaignId = @c AND c.startPending = true ' +
+          'AND NOT IS_DEFINED(c.decidedAt) AND c.memberId > @m ORDER BY c.memberId',
         [
           { name: '@n', value: limit },
           { name: '@c', value: campaignId },
-          { name: '@since', value: new Date(sinceIso).toISOString() },
-          { name: '@a', value: after ? new Date(after.enrolledAt).toISOString() : '' },
-          { name: '@m', value: after?.memberId ?? '' },
+          { name: '@m', value: after ?? '' },
         ],
-        recentSchema,
-      ),
+        idSchema,
+      ).then((rows) => rows.map((row) => row.memberId)),
+
+    async markStarted(campaignId, memberId) {
+      const clear: PatchOperation[] = [{ op: 'set', path: '/startPending', value: false }];
+      try {
+        await withThrottleRetry(() =>
+          container.item(memberCampaignId(campaignId, memberId), memberId).patch(clear),
+        );
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    },
 
     async markDecided(campaignId, memberId, decidedAt) {
       const id = memberCampaignId(campaignId, memberId);
       for (let attempt = 1; attempt <= 10; attempt++) {
         const current = await read(campaignId, memberId);
         if (!current || current.doc.enrolment.decidedAt) return;
-        const { enrolment, cohortPending } = current.doc;
+        const { enrolment, cohortPending, startPending } = current.doc;
         const next: StoredEnrolment = { ...enrolment, decidedAt: new Date(decidedAt).toISOString() };
-        // The flag stays until the snapshot has the member: the decision does not complete the enrolment.
-        const body = { id, ...next, ...(cohortPending ? { cohortPending } : {}) };
+        // The flags stay: the decision does not complete the enrolment.
+        const body = {
+          id,
+          ...next,
+          ...(cohortPending ? { cohortPending } : {}),
+          ...(startPending ? { startPending } : {}),
+        };
         if ((await replaceDoc(container, memberId, body, current.etag)) === 'REPLACED') return;
       }
       throw new ContentionError(`members/${id}`, 10);

@@ -23,9 +23,3 @@ export interface DueMember {
 }
 
 export type { Enrolment };
-
-/** What the sweep needs to find a recent enrolment whose orchestration may never have started. */
-export interface RecentEnrolment {
-  memberId: string;
-  enrolledAt: string;
-}

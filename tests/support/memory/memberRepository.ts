@@ -5,6 +5,8 @@ import type { MemberRepository } from '../../../src/adapters/ports';
 /** In-memory `MemberRepository` for unit tests of shells: same contract, no I/O. */
 export function memoryMemberRepository(): MemberRepository & { all(): StoredEnrolment[] } {
   const docs = new Map<string, StoredEnrolment>();
+  /** Ids of enrolments whose orchestration start is not confirmed (the flag `startPending`). */
+  const startPending = new Set<string>();
   return {
     all: () => [...docs.values()],
     async create(input) {
@@ -13,6 +15,7 @@ export function memoryMemberRepository(): MemberRepository & { all(): StoredEnro
       const existing = docs.get(id);
       if (existing) return { created: false, existing };
       docs.set(id, enrolment);
+      startPending.add(id);
       return { created: true, enrolment };
     },
     async get(campaignId, memberId) {
@@ -39,15 +42,16 @@ export function memoryMemberRepository(): MemberRepository & { all(): StoredEnro
         .sort((a, b) => key(a).localeCompare(key(b)))
         .slice(0, limit);
     },
-    async listEnrolledSince(campaignId, sinceIso, limit = 100, after) {
-      const since = new Date(sinceIso).toISOString();
-      const key = (d: { enrolledAt: string; memberId: string }) => `${d.enrolledAt}|${d.memberId}`;
+    async listStartPending(campaignId, limit = 100, after) {
       return [...docs.values()]
-        .filter((d) => d.campaignId === campaignId && d.enrolledAt >= since && !d.decidedAt)
-        .map((d) => ({ memberId: d.memberId, enrolledAt: d.enrolledAt }))
-        .filter((d) => !after || key(d) > key(after))
-        .sort((a, b) => key(a).localeCompare(key(b)))
+        .filter((d) => d.campaignId === campaignId && !d.decidedAt && d.memberId > (after ?? ''))
+        .map((d) => d.memberId)
+        .filter((memberId) => startPending.has(memberCampaignId(campaignId, memberId)))
+        .sort()
         .slice(0, limit);
+    },
+    async markStarted(campaignId, memberId) {
+      startPending.delete(memberCampaignId(campaignId, memberId));
     },
     async markDecided(campaignId, memberId, decidedAt) {
       const id = memberCampaignId(campaignId, memberId);

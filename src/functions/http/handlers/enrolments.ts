@@ -18,7 +18,7 @@ const enrolmentBody = z.object({
 /**
  * POST /api/enrolments (role `enrolment`): idempotent. The enrolment is stored first (the real-time
  * stream and the feed look members up there), then the campaign is started and the entity enrolled;
- * a retry after a crash in between completes the missing steps (and the sweep does for recent ones).
+ * a retry after a crash in between completes the missing steps (and the sweep does, by `startPending`).
  */
 export async function enrol(request: HttpRequest, deps: HttpDeps): Promise<HttpResponseInit> {
   const caller = requireRole(request, 'enrolment');
@@ -42,9 +42,10 @@ export async function enrol(request: HttpRequest, deps: HttpDeps): Promise<HttpR
     if (!existing) return problem(422, candidate.code, candidate.detail);
     enrolment = existing;
   }
-  // The campaign first: a member entity enrolled (and so a memberStates document) then means its
-  // orchestration was started, which is how the sweep finds a recent enrolment whose start was lost.
+  // Stored with `startPending` until the campaign is started: the sweep starts a flagged enrolment whose
+  // start was lost (a crash here), long before evaluationAt.
   await deps.client.ensureCampaign(enrolment);
+  await repos.members.markStarted(enrolment.campaignId, enrolment.memberId);
   await deps.client.signalMember(enrolment.memberId, 'enrol', {
     enrolment: withoutDecision(enrolment),
     at: receivedAt,
