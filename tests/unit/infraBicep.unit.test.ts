@@ -1020,3 +1020,162 @@ describe('the standalone Durable Functions Monitor', () => {
     ]);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Every query the code runs is served by the container's index. The containers index only the paths
+// listed (includedPaths), so a filter on a path left out is a scan of the container on Azure (its cost
+// grows with the container) and an ORDER BY without its index is refused; the local emulator has no
+// indexes, so only this check sees either.
+
+const cosmosDir = path.join(root, 'src/adapters/cosmos');
+/** The files that query each container (a file that queries and is not listed fails the first test). */
+const QUERY_FILES: Record<string, string[]> = {
+  members: ['memberRepository.ts', 'cohortSnapshot.ts'],
+  ledger: ['ledgerRepository.ts'],
+  rewards: ['rewardRepository.ts'],
+  feedRuns: ['feedRunStore.ts'],
+  quarantine: ['quarantineRepository.ts'],
+  ignoredMessages: ['ignoredMessageCounter.ts'],
+  memberStates: ['memberStateRepository.ts'],
+};
+
+/** The string literals of a TypeScript source (comments skipped; `+`-joined pieces as one; templates raw). */
+function stringLiterals(source: string): string[] {
+  const pieces: { text: string; start: number; end: number }[] = [];
+  for (let i = 0; i < source.length;) {
+    const ch = source[i] as string;
+    if (source.startsWith('//', i))
+      i = source.indexOf('\n', i) === -1 ? source.length : source.indexOf('\n', i);
+    else if (source.startsWith('/*', i)) i = source.indexOf('*/', i) + 2;
+    else if (ch === "'" || ch === '"' || ch === '`') {
+      let j = i + 1;
+      let depth = 0;
+      while (j < source.length && (source[j] !== ch || depth > 0)) {
+        if (source[j] === '\\') j += 1;
+        else if (ch === '`' && source.startsWith('${', j)) depth += 1;
+        else if (ch === '`' && depth > 0 && source[j] === '}') depth -= 1;
+        j += 1;
+      }
+      pieces.push({ text: source.slice(i + 1, j), start: i, end: j + 1 });
+      i = j + 1;
+    } else i += 1;
+  }
+  const joined: string[] = [];
+  pieces.forEach((p, k) => {
+    const previous = pieces[k - 1];
+    if (previous && /^\s*\+\s*$/.test(source.slice(previous.end, p.start)))
+      joined[joined.length - 1] += p.text;
+    else joined.push(p.text);
+  });
+  return joined;
+}
+
+interface QueryNeeds {
+  /** Paths filtered on, as `a/b`; arrays searched by ARRAY_CONTAINS as `a/[]`. */
+  filtered: string[];
+  /** ORDER BY fields in order, with their direction. */
+  orderBy: { path: string; order: 'ascending' | 'descending' }[];
+}
+
+function needsOf(query: string): QueryNeeds {
+  // a query, or the extension of another (`${QUERY} AND c.x = @x`): all of an extension filters
+  const filters = query.startsWith('SELECT') ? (query.split(/\bWHERE\b/)[1] ?? '') : query;
+  const where = filters.split(/\bORDER BY\b/)[0] ?? '';
+  const arrays = [...where.matchAll(/ARRAY_CONTAINS\(c\.([\w.]+)/g)].map((m) => m[1] as string);
+  const scalars = [
+    ...where.replace(/ARRAY_CONTAINS\(c\.[\w.]+/g, '').matchAll(/\bc\.([A-Za-z_][\w.]*)/g),
+  ].map((m) => m[1] as string);
+  const orderText = query.split(/\bORDER BY\b/)[1] ?? '';
+  const orderBy = [...orderText.matchAll(/c\.([\w.]+)(\s+(ASC|DESC))?/g)].map((m) => ({
+    path: (m[1] as string).replace(/\./g, '/'),
+    order: m[3] === 'DESC' ? ('descending' as const) : ('ascending' as const),
+  }));
+  const filtered = [
+    ...scalars.map((p) => p.replace(/\./g, '/')),
+    ...arrays.map((p) => `${p.replace(/\./g, '/')}/[]`),
+  ];
+  return { filtered: [...new Set(filtered)], orderBy };
+}
+
+/** A literal that is a query, or extends one (`${COUNTS_QUERY} AND c.enrolledOn = @d`). */
+const isQuery = (s: string) => /^SELECT\b/.test(s) || /^\$\{\w+\} (AND|WHERE) /.test(s);
+
+/** The queries of each container: the literals that start a query, and the fields of built filters. */
+function queriesByContainer(): Record<string, QueryNeeds[]> {
+  return Object.fromEntries(
+    Object.entries(QUERY_FILES).map(([container, files]) => {
+      const needs = files.flatMap((file) => {
+        const source = fs.readFileSync(path.join(cosmosDir, file), 'utf8');
+        const literal = stringLiterals(source).filter(isQuery).map(needsOf);
+        // filters built from field names (quarantineRepository's list): `equal('field', value)`
+        const built = [...source.matchAll(/\bequal\('(\w+)'/g)].map((m) => m[1] as string);
+        return built.length ? [...literal, { filtered: built, orderBy: [] }] : literal;
+      });
+      return [container, needs];
+    }),
+  );
+}
+
+function indexProblems(cosmos: BicepFile, queries: Record<string, QueryNeeds[]>): string[] {
+  const declared = variable(cosmos, 'containers') as { [k: string]: Value }[];
+  const problems: string[] = [];
+  for (const [container, needs] of Object.entries(queries)) {
+    const c = declared.find((d) => d.name === container);
+    if (!c) {
+      problems.push(`${container}: not declared`);
+      continue;
+    }
+    const included = c.includedPaths as string[];
+    const composites = (c.compositeIndexes as { path: string; order: string }[][]).map((index) =>
+      index.map((e) => `${e.path} ${e.order}`).join(', '),
+    );
+    const covered = (p: string) =>
+      included.some(
+        (i) => i === `/${p}/?` || i === '/*' || (i.endsWith('/*') && `/${p}/`.startsWith(i.slice(0, -1))),
+      );
+    for (const { filtered, orderBy } of needs) {
+      for (const p of [...filtered, ...orderBy.map((o) => o.path)])
+        if (!covered(p)) problems.push(`${container}: /${p} is queried but not indexed`);
+      const wanted = orderBy.map((o) => `/${o.path} ${o.order}`).join(', ');
+      if (orderBy.length > 1 && !composites.includes(wanted))
+        problems.push(`${container}: ORDER BY ${wanted} has no composite index`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+describe('every Cosmos query is served by its container index', () => {
+  it('finds the queries of every file that runs one', () => {
+    const querying = fs
+      .readdirSync(cosmosDir)
+      .filter(
+        (f) =>
+          f.endsWith('.ts') &&
+          stringLiterals(fs.readFileSync(path.join(cosmosDir, f), 'utf8')).some((s) => /^SELECT\b/.test(s)),
+      );
+    expect(querying.sort()).toEqual(Object.values(QUERY_FILES).flat().sort());
+    const queries = queriesByContainer();
+    expect(queries.members?.length).toBeGreaterThanOrEqual(5);
+    expect(queries.members).toContainEqual({
+      filtered: ['campaignId', 'startPending', 'decidedAt', 'memberId'],
+      orderBy: [{ path: 'memberId', order: 'ascending' }],
+    });
+    expect(queries.ledger).toContainEqual({ filtered: ['feedDates/[]'], orderBy: [] });
+    expect(queries.quarantine).toContainEqual({ filtered: ['source', 'reason', 'memberId'], orderBy: [] });
+    expect(queries.memberStates).toContainEqual({ filtered: ['enrolledOn'], orderBy: [] });
+  });
+
+  it('indexes every path the code filters or sorts on, with a composite index for each ORDER BY of two fields', () => {
+    expect(indexProblems(mustRead('modules/cosmos.bicep'), queriesByContainer())).toEqual([]);
+  });
+
+  it('reports a filtered path left out of the index and an ORDER BY without its composite index', () => {
+    const text = mustRead('modules/cosmos.bicep')
+      .text.replace("'/startPending/?', ", '')
+      .replace("[{ path: '/decidedAt', order: 'ascending' }, { path: '/memberId', order: 'ascending' }]", '');
+    expect(indexProblems(parse(text, 'modules/cosmos.bicep'), queriesByContainer())).toEqual([
+      'members: /startPending is queried but not indexed',
+      'rewards: ORDER BY /decidedAt ascending, /memberId ascending has no composite index',
+    ]);
+  });
+});

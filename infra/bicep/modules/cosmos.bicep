@@ -69,8 +69,9 @@ var containers = [
     name: 'quarantine'
     partitionKey: '/source'
     uniqueKeys: []
-    // list: source = @s AND NOT IS_DEFINED(resolvedAt); ops look items up by member or transaction.
-    includedPaths: ['/source/?', '/resolvedAt/?', '/memberId/?', '/transactionId/?', '/businessDate/?', '/receivedAt/?']
+    // list: source = @s, reason = @r, memberId = @m, NOT IS_DEFINED(resolvedAt) (ops filters); a member's items
+    //   ORDER BY receivedAt DESC; a feed date's unresolved rows; ops look items up by transaction.
+    includedPaths: ['/source/?', '/reason/?', '/resolvedAt/?', '/memberId/?', '/transactionId/?', '/businessDate/?', '/receivedAt/?']
     compositeIndexes: []
   }
   {
@@ -95,8 +96,9 @@ var containers = [
     uniqueKeys: []
     // One projection per member, written on each state change; the funnel: campaignId = @c with SUMs
     // over state, atRisk, held and rewardStatus (memberStateRepository.ts COUNTS_QUERY); the wake-ups:
-    // decision = null AND lastGraceDate range AND waitingFor (WATERMARK_WAKES_QUERY); getMany: memberId
-    includedPaths: ['/campaignId/?', '/state/?', '/atRisk/?', '/held/?', '/rewardStatus/?', '/decision/?', '/lastGraceDate/?', '/waitingFor/?', '/memberId/?']
+    // decision = null AND lastGraceDate range AND waitingFor (WATERMARK_WAKES_QUERY); getMany: memberId;
+    // the funnel of one day of enrolment: the same AND enrolledOn = @d (COUNTS_ON_DAY_QUERY)
+    includedPaths: ['/campaignId/?', '/state/?', '/atRisk/?', '/held/?', '/rewardStatus/?', '/decision/?', '/lastGraceDate/?', '/waitingFor/?', '/memberId/?', '/enrolledOn/?']
     compositeIndexes: []
   }
 ]

@@ -24,10 +24,7 @@ export const CONTAINER_DEFINITIONS: readonly ContainerDefinition[] = [
     partitionKey: { paths: ['/memberId'] },
     uniqueKeyPolicy: { uniqueKeys: [{ paths: ['/campaignId'] }] },
     indexingPolicy: {
-      compositeIndexes: [
-        ...composite('/window/evaluationAt', '/memberId').compositeIndexes,
-        ...composite('/enrolledAt', '/memberId').compositeIndexes,
-      ],
+      compositeIndexes: composite('/window/evaluationAt', '/memberId').compositeIndexes,
     },
   },
   { id: CONTAINERS.ledger, partitionKey: { paths: ['/memberId'] } },
