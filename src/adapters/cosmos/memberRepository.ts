@@ -26,10 +26,11 @@ const idSchema = z.object({ memberId: z.string() });
 
 /**
  * Enrolments in `members`. Creation is idempotent through the deterministic id and the unique key. It
- * writes the enrolment with `cohortPending: true` and `startPending: true` (cleared by `markStarted` once
- * the enrolment has started the member's orchestration), adds the member to the cohort snapshot (its shard
- * document, cohortSnapshot.ts), then clears the flag: a crash in between leaves the flag, which the enrolment's retry
- * and every cohort read complete, so no enrolled member is missing from the feed's cohort.
+ * writes the enrolment with `cohortPending: true` and `startPending: true`, adds the member to the cohort
+ * snapshot (its shard document, cohortSnapshot.ts), then clears `cohortPending`: a crash in between leaves
+ * it, which the enrolment's retry and every cohort read complete, so no enrolled member is missing from
+ * the feed's cohort. `startPending` is cleared by `markStarted` once the enrolment has started the
+ * member's orchestration; the sweep starts the enrolments still flagged.
  */
 export function cosmosMemberRepository(container: Container, writer: CohortWriter): MemberRepository {
   const read = (campaignId: string, memberId: string) =>
